@@ -1,0 +1,118 @@
+"""Shared test data: a programme year, two schools and one named user per
+role, among them an operator of each of the two schools."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from balangan_pintar.models import Jenjang, Period
+from balangan_pintar.roles import Role
+from students.models import Kecamatan, School, SchoolOperator, Student
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any) -> None:
+    # A fast hasher: the real one spends a third of a second per user on
+    # purpose. Static files come from the finders, without a manifest.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+def make_user(username: str, role: Role, school: School | None = None) -> User:
+    user = User.objects.create_user(username, password=PASSWORD)
+    user.groups.add(Group.objects.get(name=role.value))
+    if school is not None:
+        SchoolOperator.objects.create(user=user, school=school)
+    return user
+
+
+@pytest.fixture
+def period(db: None) -> Period:
+    return Period.objects.create(year=2026, name="KBP 2026", quota_per_school=None)
+
+
+@pytest.fixture
+def school_a(db: None) -> School:
+    return School.objects.create(
+        npsn="30304001",
+        name="SDN 1 Paringin",
+        jenjang=Jenjang.SD,
+        status=School.Status.NEGERI,
+        kecamatan=Kecamatan.objects.get(name="Paringin"),
+    )
+
+
+@pytest.fixture
+def school_b(db: None) -> School:
+    return School.objects.create(
+        npsn="30304003",
+        name="SMPN 1 Juai",
+        jenjang=Jenjang.SMP,
+        status=School.Status.NEGERI,
+        kecamatan=Kecamatan.objects.get(name="Juai"),
+    )
+
+
+@pytest.fixture
+def operator_a(school_a: School) -> User:
+    return make_user("operator_a", Role.SCHOOL_OPERATOR, school_a)
+
+
+@pytest.fixture
+def operator_b(school_b: School) -> User:
+    return make_user("operator_b", Role.SCHOOL_OPERATOR, school_b)
+
+
+@pytest.fixture
+def verifier(db: None) -> User:
+    return make_user("verifier", Role.VERIFIER)
+
+
+@pytest.fixture
+def dinas_admin(db: None) -> User:
+    return make_user("dinas_admin", Role.DINAS_ADMIN)
+
+
+@pytest.fixture
+def bank_officer(db: None) -> User:
+    return make_user("bank_officer", Role.BANK_OFFICER)
+
+
+@pytest.fixture
+def kepala(db: None) -> User:
+    return make_user("kepala", Role.KEPALA_DINAS)
+
+
+def make_student(school: School, nisn: str, **fields: object) -> Student:
+    values: dict[str, object] = {
+        "name": "Siti Rahmah",
+        "name_original": "SITI RAHMAH",
+        "gender": "P",
+        "birth_place": "Paringin",
+        "birth_date": dt.date(2014, 5, 17),
+        "nik": "6311065705140001",
+    }
+    values.update(fields)
+    return Student.objects.create(school=school, nisn=nisn, **values)
+
+
+@pytest.fixture
+def student_a(school_a: School) -> Student:
+    return make_student(school_a, "0123456789", name="Siti Rahmah")
+
+
+@pytest.fixture
+def student_b(school_b: School) -> Student:
+    return make_student(
+        school_b, "0098765432", name="Ahmad Fauzi", nik="6311011203110002"
+    )

@@ -1,0 +1,26 @@
+from .candidates import (
+    FINAL_STATUSES,
+    TRANSITIONS,
+    WAITING_AT_STEP,
+    Candidate,
+    StageEvent,
+    Status,
+    Submission,
+)
+from .schools import Kecamatan, School, SchoolOperator
+from .students import Gender, Student
+
+__all__ = [
+    "FINAL_STATUSES",
+    "TRANSITIONS",
+    "WAITING_AT_STEP",
+    "Candidate",
+    "Gender",
+    "Kecamatan",
+    "School",
+    "SchoolOperator",
+    "StageEvent",
+    "Status",
+    "Student",
+    "Submission",
+]

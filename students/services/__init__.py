@@ -1,0 +1,1 @@
+"""Operations of the students app that span models or reach outside."""
