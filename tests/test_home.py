@@ -1,0 +1,75 @@
+"""Each role's home page lists the work waiting for that role."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from balangan_pintar.models import Period
+from conftest import PASSWORD
+from students.models import Student
+from students.services.pipeline import propose_student, submit_to_dinas
+
+
+@pytest.mark.parametrize(
+    "who", ["operator_a", "verifier", "dinas_admin", "bank_officer", "kepala"]
+)
+def test_home_page_greets_every_role(
+    client: Client, who: str, request: pytest.FixtureRequest, period: Period
+) -> None:
+    user: User = request.getfixturevalue(who)
+    client.login(username=user.username, password=PASSWORD)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert "Pekerjaan yang menunggu" in response.content.decode()
+
+
+def test_verifier_sees_submissions_waiting(
+    client: Client,
+    verifier: User,
+    operator_a: User,
+    student_a: Student,
+    period: Period,
+) -> None:
+    candidate = propose_student(student_a, period, actor=operator_a)
+    submit_to_dinas([candidate], actor=operator_a)
+    client.login(username=verifier.username, password=PASSWORD)
+
+    response = client.get(reverse("home"))
+
+    assert "1 usulan menunggu verifikasi" in response.content.decode()
+
+
+def test_sop_page_shows_the_document(client: Client, db: None) -> None:
+    response = client.get(reverse("sop"))
+
+    assert "067.2/31/DIDIKBUD" in response.content.decode()
+
+
+def test_deploy_check_is_clean(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x" * 20 + "production-like-secret-key-value-0123456789",
+        "ALLOWED_HOSTS": "kbp.balangankab.go.id",
+        "VAR_DIR": str(tmp_path),
+        "DEBUG": "",
+        "INSECURE_HTTP": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
