@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "verification",
     "bank_exchange",
     "cards",
+    "reports",
 ]
 
 MIDDLEWARE = [

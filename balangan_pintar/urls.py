@@ -19,5 +19,6 @@ urlpatterns = [
     path("verifikasi/", include("verification.urls")),
     path("bank/", include("bank_exchange.urls")),
     path("kartu/", include("cards.urls")),
+    path("laporan/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
