@@ -2,10 +2,17 @@
 role, among them an operator of each of the two schools."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
 
 from balangan_pintar.models import Jenjang, Period
 from balangan_pintar.roles import Role
@@ -19,6 +26,10 @@ def _test_settings(settings: Any) -> None:
     # A fast hasher: the real one spends a third of a second per user on
     # purpose. Static files come from the finders, without a manifest.
     settings.SECURE_SSL_REDIRECT = False
+    # Login throttling and two-factor sign-in have tests of their own; the
+    # rest log in with the test client's plain login.
+    settings.AXES_ENABLED = False
+    settings.TWO_FACTOR_REQUIRED_ROLES = []
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
@@ -116,3 +127,66 @@ def student_b(school_b: School) -> Student:
     return make_student(
         school_b, "0098765432", name="Ahmad Fauzi", nik="6311011203110002"
     )
+
+
+@pytest.fixture
+def celery_worker_process(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker in its own process, on Redis, using the test
+    database. The worker sees only committed rows, so a test using it is
+    marked ``django_db(transaction=True, serialized_rollback=True)``: the
+    serialized rollback puts back the seeded groups, SOP and kecamatan."""
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("REDIS_URL is not set: no Redis for a real worker")
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker process needs a shared database: set DATABASE_URL")
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
+        "REDIS_URL": redis_url,
+        "VAR_DIR": str(tmp_path),
+    }
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "balangan_pintar",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while b"ready." not in log.read_bytes():
+        if time.monotonic() > deadline or worker.poll() is not None:
+            worker.kill()
+            pytest.fail("worker did not start:\n" + log.read_text())
+        time.sleep(0.1)
+    yield worker
+    worker.terminate()
+    worker.wait(timeout=20)
+
+
+def wait_until(predicate: Any, seconds: float = 30) -> bool:
+    """Poll ``predicate`` until it is true or the time is up."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import account_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/dua-langkah/", account_views.two_factor, name="two-factor"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("pekerjaan/<uuid:pk>/", views.job_detail, name="job-detail"),
     path("sop/", views.sop_document, name="sop"),

@@ -1,9 +1,7 @@
 """The Job row's life: queued, running with progress, finished; on a real
 Celery worker when Redis is there."""
 
-import os
-import time
-from collections.abc import Iterator
+import subprocess
 from typing import Any
 
 import pytest
@@ -14,7 +12,8 @@ from django.urls import reverse
 from balangan_pintar import celery_app
 from balangan_pintar.jobs import JobFailed, Progress, create_job, enqueue, run_job
 from balangan_pintar.models import Job
-from conftest import PASSWORD
+from balangan_pintar.tasks import check_worker
+from conftest import PASSWORD, wait_until
 
 
 def count_to_ten(job: Job, progress: Progress) -> dict[str, Any]:
@@ -117,25 +116,16 @@ def test_job_page_is_private_to_its_owner(
     assert 'hx-trigger="every 1s"' in response.content.decode()
 
 
-@pytest.fixture
-def real_worker(transactional_db: None) -> Iterator[None]:
-    if not os.environ.get("REDIS_URL"):
-        pytest.skip("REDIS_URL is not set: no Redis to run a real worker on")
-    from celery.contrib.testing.worker import start_worker
-
-    with start_worker(celery_app, perform_ping_check=False, pool="solo"):
-        yield
-
-
 @pytest.mark.worker
-def test_job_runs_on_a_real_worker(real_worker: None, verifier: User) -> None:
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_job_runs_on_a_real_worker(
+    celery_worker_process: subprocess.Popen[bytes], verifier: User
+) -> None:
     job = create_job(Job.Kind.DEMO, user=verifier)
 
-    count_job.delay(str(job.pk))
+    check_worker.delay(str(job.pk))
 
-    deadline = time.monotonic() + 30
-    while not job.is_finished and time.monotonic() < deadline:
-        time.sleep(0.1)
-        job.refresh_from_db()
+    assert wait_until(lambda: Job.objects.get(pk=job.pk).is_finished)
+    job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED
-    assert job.done == 10
+    assert (job.done, job.total) == (10, 10)
