@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balangan_pintar.models import Jenjang, Period
 from balangan_pintar.roles import Role
@@ -13,6 +14,10 @@ from students.models import Kecamatan, School, SchoolOperator
 
 # The password of every demo account; long enough for the validators.
 DEMO_PASSWORD = "balangan-pintar-demo"  # noqa: S105
+# The authenticator key of the demo accounts that must use two-factor
+# sign-in (hex, as django-otp stores it; in base32 for an authenticator app:
+# JBSWY3DPEHPK3PXPJBSWY3DPEE).
+DEMO_TOTP_KEY = "48656c6c6f21deadbeef48656c6c6f21"
 
 SCHOOL_NAMES = [
     (Jenjang.SD, "SDN {n} {kec}"),
@@ -104,6 +109,12 @@ def make_users() -> list[DemoUser]:
         user.is_staff = user.is_superuser = demo.role == Role.DINAS_ADMIN
         user.save()
         user.groups.add(Group.objects.get(name=demo.role.value))
+        if demo.role in (Role.DINAS_ADMIN, Role.BANK_OFFICER):
+            TOTPDevice.objects.get_or_create(
+                user=user,
+                confirmed=True,
+                defaults={"name": "demo", "key": DEMO_TOTP_KEY},
+            )
         if demo.npsn:
             SchoolOperator.objects.update_or_create(
                 user=user, defaults={"school": School.objects.get(npsn=demo.npsn)}

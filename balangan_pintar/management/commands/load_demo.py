@@ -4,6 +4,12 @@ from django.core.management.base import BaseCommand
 
 from balangan_pintar.demo import DEMO_PASSWORD, load_demo
 
+TOTP_HINT = (
+    "admin.dinas and bank.kalsel sign in with two-factor codes: add the key "
+    "JBSWY3DPEHPK3PXPJBSWY3DPEE to an authenticator app, or run "
+    "`.venv/bin/python manage.py totp_code admin.dinas`."
+)
+
 
 class Command(BaseCommand):
     help = "Load the demo programme year, schools and one user per role."
@@ -13,3 +19,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
         for user in users:
             self.stdout.write(f"  {user.username:<16} {user.role.label}")
+        self.stdout.write(TOTP_HINT)
