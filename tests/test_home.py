@@ -73,3 +73,19 @@ def test_deploy_check_is_clean(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_pages_speak_indonesian_whatever_the_browser(client: Client, db: None) -> None:
+    response = client.get(reverse("sop"), headers={"accept-language": "en-US"})
+
+    assert response["Content-Language"] == "id"
+    assert "31 Maret 2022" in response.content.decode()
+
+
+def test_english_is_one_switch_away(client: Client, db: None) -> None:
+    client.post(reverse("set_language"), {"language": "en", "next": "/sop/"})
+
+    response = client.get(reverse("sop"))
+
+    assert response["Content-Language"] == "en"
+    assert "31 March 2022" in response.content.decode()
