@@ -38,7 +38,12 @@ MENU: list[tuple[str, Any, str, set[Role]]] = [
         "speedometer2",
         {Role.DINAS_ADMIN, Role.KEPALA_DINAS},
     ),
-    ("reports:progress", _("Laporan"), "bar-chart", {Role.KEPALA_DINAS}),
+    (
+        "reports:progress",
+        _("Laporan"),
+        "bar-chart",
+        {Role.DINAS_ADMIN, Role.KEPALA_DINAS},
+    ),
 ]
 
 

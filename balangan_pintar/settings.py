@@ -299,6 +299,9 @@ LOGGING = {
         # Request errors carry the request's POST data in their record; the
         # console shows only the message line, never the data itself.
         "django.request": {"level": "ERROR"},
+        # WeasyPrint reports every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

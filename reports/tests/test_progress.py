@@ -1,0 +1,254 @@
+"""The progress report: the funnel counts by kecamatan, school and jenjang,
+amounts, the weekly trend, and who may read it."""
+
+from datetime import date, datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+
+from balangan_pintar.models import Period
+from conftest import PASSWORD, make_student
+from reports.services.progress import (
+    ProgressReport,
+    Stage,
+    build_progress,
+    statuses_implying,
+    statuses_maybe_past,
+)
+from students.models import School, Status
+
+from .factories import candidate_with_history, wita
+
+URL = reverse("reports:progress")
+
+PIPELINE = [
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.APPROVED,
+    Status.SENT_TO_BANK,
+    Status.ACCOUNT_OPENED,
+    Status.CARD_PRINTED,
+    Status.DELIVERED,
+]
+
+
+def moves(*statuses: Status) -> list[tuple[Status, datetime]]:
+    """The statuses at one-minute steps from Tuesday 11 August 2026, 09:00."""
+    return [
+        (status, wita(2026, 8, 11, 9, minute)) for minute, status in enumerate(statuses)
+    ]
+
+
+@pytest.fixture
+def pupils(school_a: School, school_b: School, period: Period) -> None:
+    listed = wita(2026, 8, 10, 8)
+    # All the way to the card, at the SD in Paringin.
+    candidate_with_history(school_a, period, listed, moves(*PIPELINE))
+    # Returned, then withdrawn; and returned, withdrawn and chosen again.
+    candidate_with_history(
+        school_a,
+        period,
+        listed,
+        moves(Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.WITHDRAWN),
+    )
+    candidate_with_history(
+        school_a,
+        period,
+        listed,
+        moves(
+            Status.DRAFT,
+            Status.SUBMITTED,
+            Status.RETURNED,
+            Status.WITHDRAWN,
+            Status.DRAFT,
+        ),
+    )
+    # At the SMP in Juai: refused by the bank and then rejected; refused and
+    # approved again; and one never sent.
+    candidate_with_history(
+        school_b,
+        period,
+        listed,
+        moves(*PIPELINE[:4], Status.BANK_REJECTED, Status.REJECTED),
+    )
+    candidate_with_history(
+        school_b,
+        period,
+        listed,
+        moves(*PIPELINE[:4], Status.BANK_REJECTED, Status.APPROVED),
+    )
+    candidate_with_history(school_b, period, listed, moves(Status.DRAFT))
+    make_student(school_a, "0000009999", is_listed=False)
+
+
+def report_for(period: Period) -> ProgressReport:
+    return build_progress(period, now=wita(2026, 8, 24, 10))
+
+
+def test_statuses_that_imply_a_stage_follow_the_transitions() -> None:
+    assert statuses_implying(Status.APPROVED) == {
+        Status.APPROVED,
+        Status.SENT_TO_BANK,
+        Status.BANK_REJECTED,
+        Status.ACCOUNT_OPENED,
+        Status.CARD_PRINTED,
+        Status.DELIVERED,
+        Status.UNDELIVERED,
+    }
+    assert statuses_maybe_past(Status.SUBMITTED) == {Status.DRAFT, Status.WITHDRAWN}
+    assert statuses_maybe_past(Status.APPROVED) == {Status.REJECTED}
+    assert statuses_maybe_past(Status.SENT_TO_BANK) == {
+        Status.APPROVED,
+        Status.REJECTED,
+    }
+
+
+@pytest.mark.usefixtures("pupils")
+def test_funnel_counts_every_stage_reached(period: Period) -> None:
+    report = report_for(period)
+
+    assert report.total.values == {
+        Stage.LISTED: 6,
+        Stage.DTKS_MATCHED: None,
+        Stage.PROPOSED: 5,
+        Stage.APPROVED: 3,
+        Stage.SENT_TO_BANK: 3,
+        Stage.ACCOUNT_OPENED: 1,
+        Stage.CARD_PRINTED: 1,
+        Stage.DELIVERED: 1,
+    }
+
+
+@pytest.mark.usefixtures("pupils")
+def test_funnel_by_school_kecamatan_and_jenjang(period: Period) -> None:
+    report = report_for(period)
+
+    schools = {group.label: group.counts for group in report.by_school}
+    assert schools["SDN 1 Paringin"].get(Stage.PROPOSED) == 3
+    assert schools["SDN 1 Paringin"].get(Stage.DELIVERED) == 1
+    assert schools["SMPN 1 Juai"].get(Stage.APPROVED) == 2
+    assert schools["SMPN 1 Juai"].get(Stage.ACCOUNT_OPENED) == 0
+    kecamatan = {group.label: group.counts for group in report.by_kecamatan}
+    assert kecamatan["Juai"].get(Stage.SENT_TO_BANK) == 2
+    assert kecamatan["Paringin"].get(Stage.LISTED) == 3
+    jenjang = {group.label: group.counts for group in report.by_jenjang}
+    assert set(jenjang) == {"SD", "SMP"}
+    assert jenjang["SD"].get(Stage.APPROVED) == 1
+
+
+@pytest.mark.usefixtures("pupils")
+def test_amounts_are_approved_candidates_times_the_amount(period: Period) -> None:
+    report = report_for(period)
+
+    amounts = {amount.jenjang: amount.total for amount in report.amounts}
+    assert amounts == {"SD": 1_100_000, "SMP": 2 * 1_500_000}
+    assert report.total_amount == 4_100_000
+
+
+@pytest.mark.usefixtures("pupils")
+def test_weekly_trend_counts_moves_into_the_stages(period: Period) -> None:
+    report = report_for(period)
+
+    assert [week.start for week in report.weeks] == [date(2026, 8, 10)]
+    # Five proposals, three approvals by the Dinas (a re-approval after the
+    # bank's refusal completes no step) and one card received.
+    assert report.weeks[0].values == [5, 3, 1]
+
+
+@pytest.mark.usefixtures("pupils")
+def test_report_page_shows_funnel_charts_and_tables(
+    client: Client, kepala: User
+) -> None:
+    client.login(username=kepala.username, password=PASSWORD)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('role="img"') == 3
+    assert '<title id="chart-funnel-title">' in page
+    assert "tidak tersedia" in page
+    assert "Rp4.100.000" in page
+    assert "SMPN 1 Juai" in page
+
+
+def test_report_queries_stay_bounded(
+    client: Client,
+    kepala: User,
+    school_a: School,
+    period: Period,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    for _ in range(10):
+        candidate_with_history(school_a, period, wita(2026, 8, 10, 8), moves(*PIPELINE))
+    client.login(username=kepala.username, password=PASSWORD)
+
+    with django_assert_max_num_queries(14):
+        response = client.get(URL)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.usefixtures("pupils")
+def test_dinas_admin_may_read_the_report(client: Client, dinas_admin: User) -> None:
+    client.login(username=dinas_admin.username, password=PASSWORD)
+
+    assert client.get(URL).status_code == 200
+
+
+@pytest.mark.usefixtures("pupils")
+def test_report_offers_no_change(client: Client, kepala: User) -> None:
+    client.login(username=kepala.username, password=PASSWORD)
+
+    page = client.get(URL).content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+
+    assert 'method="post"' not in main.lower()
+    assert "/admin/" not in main
+
+
+@pytest.mark.parametrize(
+    "name", ["reports:progress", "reports:progress-xlsx", "reports:progress-pdf"]
+)
+def test_kepala_dinas_cannot_post(
+    client: Client, kepala: User, period: Period, name: str
+) -> None:
+    client.login(username=kepala.username, password=PASSWORD)
+
+    assert client.post(reverse(name)).status_code == 405
+
+
+@pytest.mark.parametrize("who", ["operator_a", "bank_officer"])
+@pytest.mark.parametrize(
+    "name", ["reports:progress", "reports:progress-xlsx", "reports:progress-pdf"]
+)
+def test_other_roles_are_refused(
+    client: Client, db: None, who: str, name: str, request: pytest.FixtureRequest
+) -> None:
+    user: User = request.getfixturevalue(who)
+    client.login(username=user.username, password=PASSWORD)
+
+    assert client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name", ["reports:progress", "reports:progress-xlsx", "reports:progress-pdf"]
+)
+def test_anonymous_is_sent_to_login(client: Client, db: None, name: str) -> None:
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_without_a_period_the_page_says_so(client: Client, kepala: User) -> None:
+    client.login(username=kepala.username, password=PASSWORD)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert "Belum ada periode program" in response.content.decode()
+    assert client.get(reverse("reports:progress-xlsx")).status_code == 404
