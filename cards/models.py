@@ -122,3 +122,6 @@ class Card(models.Model):
     @property
     def is_void(self) -> bool:
         return self.state == CardState.VOID
+
+
+from .handover.models import CardArrival, Handover, HandoverRegister  # noqa: E402,F401

@@ -1,5 +1,8 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "cards"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("cards.handover.urls")),
+    path("", include("cards.status.urls")),
+]
