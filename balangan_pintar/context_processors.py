@@ -11,6 +11,18 @@ from .roles import Role, roles_of
 MENU: list[tuple[str, Any, str, set[Role]]] = [
     ("students:upload", _("Unggah Dapodik"), "upload", {Role.SCHOOL_OPERATOR}),
     (
+        "students:selection",
+        _("Usulan ke Dinas"),
+        "send",
+        {Role.SCHOOL_OPERATOR},
+    ),
+    (
+        "students:upload-list",
+        _("Unggahan sekolah"),
+        "files",
+        {Role.VERIFIER, Role.DINAS_ADMIN},
+    ),
+    (
         "students:student-list",
         _("Siswa"),
         "people",

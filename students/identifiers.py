@@ -219,6 +219,10 @@ def today() -> date:
     return datetime.now(ZoneInfo("Asia/Makassar")).date()
 
 
+# Only 0-9: \D would keep the digits of other scripts.
+_NOT_ASCII_DIGIT = re.compile("[^0-9]")
+
+
 def digits_only(value: object) -> str:
     """The decimal digits of ``value`` in order, everything else dropped.
 
@@ -237,7 +241,10 @@ def digits_only(value: object) -> str:
             return ""
         if value == whole:
             return str(abs(whole))
-    return "".join(ch for ch in str(value) if "0" <= ch <= "9")
+    text = str(value)
+    if text.isascii() and text.isdigit():
+        return text
+    return _NOT_ASCII_DIGIT.sub("", text)
 
 
 def cell_text(value: object) -> str:

@@ -205,6 +205,9 @@ class ReadResult:
     issues: list[Issue]
     counts: ReadCounts
     seconds: float = 0.0
+    # NISNs of rows kept out by errors: the pupil is still on the school's
+    # list, so storing must not take them for pupils who left.
+    nisns_with_errors: set[str] = field(default_factory=set)
 
     def issues_by_row(self) -> dict[int | None, list[Issue]]:
         grouped: dict[int | None, list[Issue]] = {}
@@ -247,6 +250,7 @@ def read_students(
     ]
     counts = ReadCounts(warnings=len(issues))
     rows = []
+    nisns_with_errors = set()
     for student in validate_rows(table):
         counts.rows_read += 1
         issues.extend(student.issues)
@@ -255,6 +259,8 @@ def read_students(
         counts.warnings += len(student.issues) - errors
         if errors:
             counts.error_rows += 1
+            if student.nisn:
+                nisns_with_errors.add(student.nisn)
         else:
             counts.valid += 1
             rows.append(student)
@@ -279,6 +285,7 @@ def read_students(
         issues=issues,
         counts=counts,
         seconds=seconds,
+        nisns_with_errors=nisns_with_errors,
     )
 
 

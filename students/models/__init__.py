@@ -9,6 +9,7 @@ from .candidates import (
 )
 from .schools import Kecamatan, School, SchoolOperator
 from .students import Gender, Student
+from .uploads import Upload
 
 __all__ = [
     "FINAL_STATUSES",
@@ -23,4 +24,5 @@ __all__ = [
     "Status",
     "Student",
     "Submission",
+    "Upload",
 ]
