@@ -29,7 +29,25 @@ MENU: list[tuple[str, Any, str, set[Role]]] = [
         {Role.SCHOOL_OPERATOR, Role.VERIFIER, Role.DINAS_ADMIN},
     ),
     ("students:dtks-list", _("DTKS"), "database", {Role.DINAS_ADMIN}),
-    ("verification:queue", _("Verifikasi"), "clipboard-check", {Role.VERIFIER}),
+    (
+        "verification:queue",
+        _("Verifikasi"),
+        "clipboard-check",
+        {Role.VERIFIER, Role.DINAS_ADMIN},
+    ),
+    (
+        "verification:school-decisions",
+        _("Keputusan Dinas"),
+        "clipboard-check",
+        {Role.SCHOOL_OPERATOR},
+    ),
+    ("verification:rules", _("Aturan periode"), "sliders", {Role.DINAS_ADMIN}),
+    (
+        "verification:recipients",
+        _("Penerima"),
+        "list-check",
+        {Role.VERIFIER, Role.DINAS_ADMIN, Role.KEPALA_DINAS},
+    ),
     ("verification:review-queue", _("Tinjauan DTKS"), "search", {Role.VERIFIER}),
     (
         "bank_exchange:batch-list",
