@@ -190,3 +190,17 @@ def wait_until(predicate: Any, seconds: float = 30) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that commits (``transaction=True``) also rolls back by
+    serialization, so the seeded groups, SOP and kecamatan are back for the
+    tests after it, and the flush never meets a half-restored database."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if marker.kwargs.get("serialized_rollback"):
+            continue
+        kwargs = {**marker.kwargs, "serialized_rollback": True}
+        item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)

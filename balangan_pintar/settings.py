@@ -305,5 +305,11 @@ LOGGING = {
     },
 }
 
+# Printed on the back of every card; left off while empty.
+CARD_CONTACT_PHONE = env_str("CARD_CONTACT_PHONE")
+CARD_CONTACT_EMAIL = env_str("CARD_CONTACT_EMAIL")
+# The address the card's QR code points at (the public verification page).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
 # Bank Kalsel's account number length is not published; keep it a setting.
 BANK_ACCOUNT_LENGTH = env_int("BANK_ACCOUNT_LENGTH", 10)
