@@ -39,5 +39,5 @@ test: lint typecheck
 # Refresh the Indonesian catalogue after changing strings (needs GNU gettext;
 # the compiled catalogue is committed so running the system does not).
 messages: $(VENV)/.dev
-	$(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'benchmarks/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'

@@ -249,7 +249,7 @@ def mark_arrived(
         for card in cards:
             if card.state != CardState.PRINTED:
                 raise HandoverRefused(
-                    _("Kartu %(number)s sudah %(state)s.")
+                    _("Kartu %(number)s %(state)s.")
                     % {"number": card.number, "state": _state_words(card)}
                 )
             _check_card(card, arrived_on)

@@ -30,8 +30,7 @@ class TransitionRefused(Exception):
 
 def _refusal(candidate: Candidate, to: str) -> TransitionRefused:
     message = _(
-        "Status %(name)s sudah \u201c%(current)s\u201d; tidak dapat diubah "
-        "menjadi \u201c%(target)s\u201d."
+        "Status %(name)s sudah “%(current)s”; tidak dapat diubah menjadi “%(target)s”."
     ) % {
         "name": candidate.student.first_name,
         "current": Status(candidate.status).label,

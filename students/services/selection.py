@@ -244,7 +244,7 @@ def _check_choice(
     if candidate is not None and candidate.status not in SELECTABLE:
         raise SelectionRefused(
             _(
-                "%(name)s sudah \u201c%(status)s\u201d; sekolah tidak dapat "
+                "%(name)s sudah “%(status)s”; sekolah tidak dapat "
                 "mengubahnya kecuali Dinas mengembalikannya."
             )
             % {"name": student.first_name, "status": Status(candidate.status).label}

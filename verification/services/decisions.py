@@ -302,7 +302,7 @@ def stale(candidate_id: int) -> DecisionRefused:
         user = last.decided_by
         return DecisionRefused(
             _(
-                "%(name)s sudah diputuskan \u201c%(outcome)s\u201d oleh %(user)s "
+                "%(name)s sudah diputuskan “%(outcome)s” oleh %(user)s "
                 "pada %(at)s. Keputusan Anda tidak diterapkan."
             )
             % {
@@ -313,9 +313,6 @@ def stale(candidate_id: int) -> DecisionRefused:
             }
         )
     return DecisionRefused(
-        _(
-            "Status %(name)s sekarang \u201c%(status)s\u201d. Keputusan Anda tidak "
-            "diterapkan."
-        )
+        _("Status %(name)s sekarang “%(status)s”. Keputusan Anda tidak diterapkan.")
         % {"name": candidate.student.name, "status": Status(candidate.status).label}
     )
