@@ -21,9 +21,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
     wanted = filters.cleaned_data if filters.is_valid() else {}
     query = wanted.get("q", "").strip()
     if query:
-        students = students.filter(
-            Q(name__icontains=query) | Q(nisn=query) | Q(nik=query)
-        )
+        students = students.filter(Q(name__icontains=query) | Q(nisn=query))
     if wanted.get("listed"):
         students = students.filter(is_listed=wanted["listed"] == "yes")
     if wanted.get("dtks"):
