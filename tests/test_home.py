@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from balangan_pintar.models import Period
 from conftest import PASSWORD
-from students.models import Student
+from students.models import Candidate, Status, Student
 from students.services.pipeline import propose_student, submit_to_dinas
 
 
@@ -89,3 +89,21 @@ def test_english_is_one_switch_away(client: Client, db: None) -> None:
 
     assert response["Content-Language"] == "en"
     assert "31 March 2022" in response.content.decode()
+
+
+def test_bank_officer_sees_what_waits_at_the_banks_steps(
+    client: Client, bank_officer: User, student_a: Student, period: Period
+) -> None:
+    candidate = Candidate.objects.create(
+        student=student_a,
+        period=period,
+        school=student_a.school,
+        status=Status.SENT_TO_BANK,
+    )
+    client.login(username=bank_officer.username, password=PASSWORD)
+
+    response = client.get(reverse("home"))
+
+    work = {item.step: item.count for item in response.context["work"]}
+    assert work == {5: 1, 6: 0}
+    assert candidate.student.name not in response.content.decode()
