@@ -28,7 +28,12 @@ MENU: list[tuple[str, Any, str, set[Role]]] = [
         "people",
         {Role.SCHOOL_OPERATOR, Role.VERIFIER, Role.DINAS_ADMIN},
     ),
-    ("students:dtks-list", _("DTKS"), "database", {Role.DINAS_ADMIN}),
+    (
+        "dtks:snapshot-list",
+        _("DTKS"),
+        "database",
+        {Role.DINAS_ADMIN, Role.VERIFIER},
+    ),
     (
         "verification:queue",
         _("Verifikasi"),

@@ -307,6 +307,19 @@ LOGGING = {
     },
 }
 
+# DTKS matching: the score of an automatic match and of a review, how far
+# the best person must lead the next, the name similarity under which an
+# exact NIK is doubted, and how many parts a district run is split into
+# (about the number of worker processes).
+DTKS_MATCH_THRESHOLD = float(env_str("DTKS_MATCH_THRESHOLD", "15.0"))
+DTKS_REVIEW_THRESHOLD = float(env_str("DTKS_REVIEW_THRESHOLD", "9.0"))
+DTKS_MATCH_MARGIN = float(env_str("DTKS_MATCH_MARGIN", "4.0"))
+DTKS_NAME_VETO = env_int("DTKS_NAME_VETO", 60)
+DTKS_REVIEW_CANDIDATES = env_int("DTKS_REVIEW_CANDIDATES", 5)
+DTKS_CORROBORATION = float(env_str("DTKS_CORROBORATION", "2.0"))
+DTKS_MATCH_PARTS = env_int("DTKS_MATCH_PARTS", 2)
+DTKS_UPLOAD_MAX_BYTES = env_int("DTKS_UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
+
 # Printed on the back of every card; left off while empty.
 CARD_CONTACT_PHONE = env_str("CARD_CONTACT_PHONE")
 CARD_CONTACT_EMAIL = env_str("CARD_CONTACT_EMAIL")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("pekerjaan/<uuid:pk>/", views.job_detail, name="job-detail"),
     path("sop/", views.sop_document, name="sop"),
     path("siswa/", include("students.urls")),
+    path("dtks/", include("students.dtks.urls")),
     path("verifikasi/", include("verification.urls")),
     path("bank/", include("bank_exchange.urls")),
     path("kartu/", include("cards.urls")),

@@ -182,15 +182,20 @@ def match_students(
     thresholds: Thresholds | None = None,
     decisions: Mapping[tuple[Key, Key], bool] | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
+    wanted: RegisterFilter | None = None,
 ) -> list[MatchResult]:
     """Match each pupil against the register, in the pupils' order.
 
     ``decisions`` maps (pupil key, person key) to True for "same person"
     and False for "not this person". Person keys must be comparable with
     one another (all ints or all strings): ties are broken by key.
+    ``wanted`` is ``RegisterFilter.for_students(students, decisions)`` when
+    the caller made it already to load the register.
     """
     started = time.monotonic()
-    run = _Run(list(students), thresholds or Thresholds(), decisions or {}, weights)
+    run = _Run(
+        list(students), thresholds or Thresholds(), decisions or {}, weights, wanted
+    )
     run.load(people)
     results = run.results()
 
@@ -227,6 +232,7 @@ class _Run:
         thresholds: Thresholds,
         decisions: Mapping[tuple[Key, Key], bool],
         weights: Weights,
+        wanted: RegisterFilter | None = None,
     ) -> None:
         self.thresholds = thresholds
         self.weights = weights
@@ -234,7 +240,9 @@ class _Run:
         self.students = students
         self.student_words = [words_of_name(s.name or "") for s in students]
         self.side = prepare(students, self.places, self.student_words)
-        self.wanted = RegisterFilter.for_students(students, decisions)
+        if wanted is None:
+            wanted = RegisterFilter.for_students(students, decisions)
+        self.wanted = wanted
         self.people_seen = 0
 
         own = {student.key for student in students}

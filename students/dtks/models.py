@@ -18,6 +18,9 @@ class Snapshot(models.Model):
 
     label = models.CharField(_("nama"), max_length=150)
     file_name = models.CharField(_("nama berkas"), max_length=255)
+    # The extract as received, under a name the server chose below
+    # MEDIA_ROOT; removed once the import has succeeded.
+    stored_name = models.CharField(max_length=200, blank=True, editable=False)
     sha256 = models.CharField(max_length=64)
     imported_at = models.DateTimeField(_("diimpor"), default=timezone.now)
     imported_by = models.ForeignKey(
@@ -44,8 +47,16 @@ class Snapshot(models.Model):
 class Person(models.Model):
     """A person of the register as the snapshot lists them."""
 
+    # Neither a constraint nor an index of its own: the database would check
+    # the snapshot for each of a million rows COPY inserts, and the indexes
+    # below start with the snapshot. The import and the removal of a
+    # snapshot keep its people consistent (services.importing).
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="people"
+        Snapshot,
+        on_delete=models.CASCADE,
+        related_name="people",
+        db_index=False,
+        db_constraint=False,
     )
     row_number = models.PositiveIntegerField(_("baris"))
     dtks_id = models.CharField(_("ID DTKS"), max_length=40, blank=True)
