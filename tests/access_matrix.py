@@ -227,6 +227,15 @@ MATRIX: dict[str, Row] = {
     "cards:print-run-download": get_only(BANK_OFFICER, kwargs={"pk": "print_run.pk"}),
     "cards:print-run-confirm": post_only(BANK_OFFICER, kwargs={"pk": "print_run.pk"}),
     "cards:card-reissue": post_only(BANK_OFFICER, kwargs={"pk": "card.pk"}),
+    # DTKS
+    "dtks:snapshot-list": get_only(*DINAS_READERS),
+    "dtks:snapshot-import": get_only(DINAS_ADMIN),
+    "dtks:match-district": post_only(DINAS_ADMIN),
+    "dtks:snapshot-detail": get_only(
+        *DINAS_READERS, kwargs={"pk": "match.snapshot_id"}
+    ),
+    "dtks:snapshot-delete": get_only(DINAS_ADMIN, kwargs={"pk": "match.snapshot_id"}),
+    "dtks:school-summary": get_only(*DINAS_READERS, kwargs={"pk": "match.snapshot_id"}),
     # reports
     "reports:dashboard": get_only(*REPORT_READERS),
     "reports:progress": get_only(*REPORT_READERS),

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy
 from balangan_pintar import audit
 from balangan_pintar.models import Period
 
+from ..dtks.choices import Decision
+from ..dtks.status import StatusInfo, dtks_status_for, with_decision
 from ..models import Candidate, School, StageEvent, Status, Student, Submission
 from .pipeline import TransitionRefused, propose_student, submit_to_dinas
 
@@ -73,29 +75,49 @@ DTKS_FILTERS = (
 )
 
 
-def dtks_status(student: Student) -> DtksStatus:
-    """The DTKS match of one student.
+TONES = {
+    Decision.MATCHED: "success",
+    Decision.REVIEW: "warning",
+    Decision.UNMATCHED: "danger",
+}
 
-    TODO: answer from the DTKS matching (issue 4); until it exists every
-    student reads "belum dicocokkan". Remove when students/dtks stores its
-    matches.
-    """
-    return NOT_MATCHED_YET
+
+def _status_from(info: StatusInfo) -> DtksStatus:
+    label = str(Decision(info.decision).label)
+    if info.decision == Decision.MATCHED and info.desil is not None:
+        label = _("%(label)s, desil %(desil)s") % {
+            "label": label,
+            "desil": info.desil,
+        }
+    return DtksStatus(
+        code=info.decision,
+        label=label,
+        matched=info.decision == Decision.MATCHED,
+        tone=TONES.get(Decision(info.decision), "secondary"),
+    )
 
 
 def dtks_statuses(students: Iterable[Student]) -> dict[int, DtksStatus]:
-    """The DTKS match of many students at once, by student id."""
-    return {student.pk: dtks_status(student) for student in students}
+    """The DTKS match of many students at once, by student id, against the
+    newest complete snapshot; "belum dicocokkan" where none is stored."""
+    ids = [student.pk for student in students]
+    found = dtks_status_for(ids)
+    return {
+        pk: _status_from(found[pk]) if pk in found else NOT_MATCHED_YET for pk in ids
+    }
+
+
+def dtks_status(student: Student) -> DtksStatus:
+    """The DTKS match of one student."""
+    return dtks_statuses([student])[student.pk]
 
 
 def filter_by_dtks(students: QuerySet[Student], choice: str) -> QuerySet[Student]:
-    """Narrow a student queryset by one of ``DTKS_FILTERS``.
-
-    Until the matching exists no student is matched.
-    """
+    """Narrow a student queryset by one of ``DTKS_FILTERS``."""
+    matched = with_decision(students, Decision.MATCHED)
     if choice == "matched":
-        return students.none()
-    return students
+        return matched
+    return students.exclude(pk__in=matched.values("pk"))
 
 
 @dataclass

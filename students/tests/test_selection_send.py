@@ -9,12 +9,12 @@ from django.urls import reverse
 
 from balangan_pintar.models import AuditEntry, Period
 from conftest import PASSWORD, make_student
+from students.dtks.choices import Decision, Method
+from students.dtks.models import Match, Person, Snapshot
 from students.models import Candidate, StageEvent, Status, Student, Submission
 from students.models.schools import School
-from students.services import selection as selection_service
 from students.services.pipeline import move_candidate
 from students.services.selection import (
-    DtksStatus,
     SelectionRefused,
     send_to_dinas,
 )
@@ -104,15 +104,20 @@ def test_a_dtks_matched_student_is_preselected_and_needs_no_reason(
     operator_a: User,
     period: Period,
     pupils: list[Student],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    matched = DtksStatus("matched", "cocok DTKS", matched=True, tone="success")
-    monkeypatch.setattr(
-        selection_service,
-        "dtks_status",
-        lambda s: (
-            matched if s.pk == pupils[0].pk else selection_service.NOT_MATCHED_YET
-        ),
+    snapshot = Snapshot.objects.create(
+        label="DTKS 2026", file_name="dtks.csv", sha256="0" * 64, is_complete=True
+    )
+    person = Person.objects.create(
+        snapshot=snapshot, row_number=2, dtks_id="D-1", name=pupils[0].name, desil=2
+    )
+    Match.objects.create(
+        student=pupils[0],
+        snapshot=snapshot,
+        person=person,
+        method=Method.NIK,
+        score=20,
+        decision=Decision.MATCHED,
     )
     login(client, operator_a)
 
