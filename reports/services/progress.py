@@ -28,6 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from balangan_pintar.models import Jenjang, Period
+from students.dtks.choices import Decision
+from students.dtks.models import Match
+from students.dtks.review import latest_snapshot
 from students.models import TRANSITIONS, Candidate, School, StageEvent, Status, Student
 
 from ..worktime import EPOCH_DATE, THURSDAY, sql_local_day
@@ -98,13 +101,22 @@ def statuses_maybe_past(status: str) -> frozenset[str]:
 
 
 def dtks_matched_by_school(period: Period) -> dict[int, int] | None:
-    """Students matched in DTKS per school, or None while no DTKS matching
-    exists to count from.
-
-    TODO: count from the DTKS matches once the DTKS app stores them; remove
-    this placeholder when it does.
-    """
-    return None
+    """Listed students matched in DTKS per school, against the newest
+    complete snapshot; None while no register has been imported."""
+    snapshot = latest_snapshot()
+    if snapshot is None:
+        return None
+    rows = (
+        Match.objects.filter(
+            snapshot=snapshot,
+            decision=Decision.MATCHED,
+            student__is_listed=True,
+        )
+        .values("student__school_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["student__school_id"]: row["count"] for row in rows}
 
 
 @dataclass

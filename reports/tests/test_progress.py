@@ -15,10 +15,13 @@ from reports.services.progress import (
     ProgressReport,
     Stage,
     build_progress,
+    dtks_matched_by_school,
     statuses_implying,
     statuses_maybe_past,
 )
-from students.models import School, Status
+from students.dtks.choices import Decision, Method
+from students.dtks.models import Match, Person, Snapshot
+from students.models import School, Status, Student
 
 from .factories import candidate_with_history, wita
 
@@ -186,7 +189,7 @@ def test_report_queries_stay_bounded(
         candidate_with_history(school_a, period, wita(2026, 8, 10, 8), moves(*PIPELINE))
     client.login(username=kepala.username, password=PASSWORD)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(URL)
 
     assert response.status_code == 200
@@ -252,3 +255,23 @@ def test_without_a_period_the_page_says_so(client: Client, kepala: User) -> None
     assert response.status_code == 200
     assert "Belum ada periode program" in response.content.decode()
     assert client.get(reverse("reports:progress-xlsx")).status_code == 404
+
+
+@pytest.mark.usefixtures("pupils")
+def test_funnel_counts_students_matched_in_dtks(period: Period) -> None:
+    student = Student.objects.order_by("pk").first()
+    assert student is not None
+    snapshot = Snapshot.objects.create(
+        label="DTKS 2026", file_name="dtks.csv", sha256="0" * 64, is_complete=True
+    )
+    person = Person.objects.create(snapshot=snapshot, row_number=2, name=student.name)
+    Match.objects.create(
+        student=student,
+        snapshot=snapshot,
+        person=person,
+        method=Method.NIK,
+        score=20,
+        decision=Decision.MATCHED,
+    )
+
+    assert dtks_matched_by_school(period) == {student.school_id: 1}
