@@ -260,6 +260,22 @@ else:
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
+# The cache holds rate-limit counters and computed reports. With Redis every
+# web process shares them; without, each process keeps its own.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kbp",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long the progress report and the dashboard's step times are kept
+# before being computed again; a new stage event makes them stale at once.
+REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 120)
+
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -206,7 +206,7 @@ CANDIDATE_FIELDS = (
     "status_changed_at",
     "created_at",
 )
-EVENT_FIELDS = ("candidate_id", "step", "from_status", "to_status", "at")
+EVENT_FIELDS = ("candidate_id", "step", "from_status", "to_status", "at", "ready_at")
 
 Row = tuple[Any, ...]
 
@@ -261,10 +261,11 @@ def make_rows(
                 listed_at,
             )
         )
-        events.extend(
-            (candidate_id, TRANSITIONS.get((source, target)), source, target, at)
-            for source, target, at in moves
-        )
+        ready_at = None
+        for source, target, at in moves:
+            step = TRANSITIONS.get((source, target))
+            events.append((candidate_id, step, source, target, at, ready_at))
+            ready_at = at
     return students, candidate_rows, events
 
 

@@ -5,8 +5,8 @@ the step took over a date range.
 How long a step took is read from the stage events. An event with step N
 completes step N for its candidate; the candidate became ready for step N
 with its previous event (the one that moved it into the status step N starts
-from). So the time taken is the event's ``at`` minus the previous event's
-``at``, found with LAG over the candidate's events ordered by (at, pk).
+from), whose time each event keeps as ``ready_at``. So the time taken is the
+event's ``at`` minus its ``ready_at``.
 """
 
 import logging
@@ -33,7 +33,7 @@ from ..worktime import (
     sql_local_day,
     sql_local_second,
 )
-from . import sql
+from . import memo, sql
 
 logger = logging.getLogger(__name__)
 
@@ -108,17 +108,16 @@ def _durations_sql(
 ) -> tuple[str, list[Any]]:
     """SQL for (step, seconds taken) of every step completed in [start, end).
 
-    The window runs only over the events of candidates that completed a
-    step in the range, up to its end (LAG only looks back), so the previous
-    event is found even when it lies before the range. Listing the steps
-    rather than asking for any step lets the (step, at) index find the
-    range. The computed columns sit behind optimisation fences because the
-    planner would otherwise inline them and repeat the epoch arithmetic at
-    every use in the working-time formula (measured: a third of the time).
+    Each event carries when its candidate became ready for the step
+    (``ready_at``), so the (step, at) index finds the range and, on
+    PostgreSQL, holds every column read. The computed columns sit behind an
+    optimisation fence because the planner would otherwise inline them and
+    repeat the epoch arithmetic at every use in the working-time formula
+    (measured: a third of the time).
     """
     event = sql.table(StageEvent)
-    e_candidate = sql.column(StageEvent, "candidate")
     e_step, e_at = sql.column(StageEvent, "step"), sql.column(StageEvent, "at")
+    e_ready = sql.column(StageEvent, "ready_at")
     listed = ", ".join(str(int(step)) for step in steps) or "NULL"
 
     if measure == Measure.ELAPSED:
@@ -133,37 +132,24 @@ def _durations_sql(
                    {sql_local_second("done_s")} AS done_second,
                    {sql_local_day("ready_s")} AS ready_day,
                    {sql_local_second("ready_s")} AS ready_second
-            FROM taken {sql.fence()}
+            FROM taken
         ) local"""  # noqa: S608
 
     # Only identifiers from the models' metadata and numbers computed here are
     # written into the text; every value is a parameter.
     statement = f"""
-        WITH active AS (
-            SELECT DISTINCT {e_candidate} AS id FROM {event}
-            WHERE {e_step} IN ({listed}) AND {e_at} >= %s AND {e_at} < %s
-        ),
-        timed AS (
-            SELECT {e_step} AS step, {e_at} AS done_at,
-                   LAG({e_at}) OVER (
-                       PARTITION BY {e_candidate} ORDER BY {e_at}, id
-                   ) AS ready_at
+        WITH taken AS (
+            SELECT {e_step} AS step,
+                   {sql.epoch_seconds(e_at)} AS done_s,
+                   {sql.epoch_seconds(e_ready)} AS ready_s
             FROM {event}
-            WHERE {e_candidate} IN (SELECT id FROM active) AND {e_at} < %s
-        ),
-        taken AS (
-            SELECT step,
-                   {sql.epoch_seconds("done_at")} AS done_s,
-                   {sql.epoch_seconds("ready_at")} AS ready_s
-            FROM timed
-            WHERE step IN ({listed}) AND ready_at IS NOT NULL AND done_at >= %s
+            WHERE {e_step} IN ({listed}) AND {e_at} >= %s AND {e_at} < %s
+              AND {e_ready} IS NOT NULL
             {sql.fence()}
         )
         SELECT step, {seconds} AS seconds FROM {source}
     """  # noqa: S608
-    params = [sql.timestamp(start), sql.timestamp(end)]
-    params += [sql.timestamp(end), sql.timestamp(start)]
-    return statement, params
+    return statement, [sql.timestamp(start), sql.timestamp(end)]
 
 
 def step_times(
@@ -184,6 +170,19 @@ def step_times(
     are taken from them here.
     """
     work = work or calendar()
+    inputs = (start, end, measure.value, sorted(targets.items()), work.holidays)
+    return memo.remember(
+        "step-times", inputs, lambda: _step_times(start, end, measure, targets, work)
+    )
+
+
+def _step_times(
+    start: datetime,
+    end: datetime,
+    measure: Measure,
+    targets: dict[int, int],
+    work: WorkingCalendar,
+) -> dict[int, StepStats]:
     durations, params = _durations_sql(list(targets), start, end, measure, work)
 
     if connection.vendor == "postgresql":
@@ -195,9 +194,11 @@ def step_times(
                    COUNT(*) FILTER (WHERE seconds <= {within})
             FROM ({durations}) d GROUP BY step
         """  # noqa: S608
+        with sql.aggregate_settings():
+            rows = sql.fetch(statement, params)
         return {
             step: StepStats(count, cuts[0], cuts[1], within_count)
-            for step, count, cuts, within_count in sql.fetch(statement, params)
+            for step, count, cuts, within_count in rows
         }
 
     by_step: dict[int, list[float]] = defaultdict(list)

@@ -34,7 +34,7 @@ from students.dtks.review import latest_snapshot
 from students.models import TRANSITIONS, Candidate, School, StageEvent, Status, Student
 
 from ..worktime import EPOCH_DATE, THURSDAY, sql_local_day
-from . import charts, sql
+from . import charts, memo, sql
 
 logger = logging.getLogger(__name__)
 
@@ -300,10 +300,20 @@ def _weeks(period: Period) -> list[Week]:
 
 
 def build_progress(period: Period, *, now: datetime) -> ProgressReport:
-    """The whole report for a period, in five queries."""
+    """The whole report for a period, in five queries, or as it was made
+    while no candidate has moved since (see ``memo``)."""
+    amounts = tuple(period.amount_for(jenjang) for jenjang in Jenjang)
+    return memo.remember(
+        "progress", (period.pk, amounts), lambda: _build_progress(period, now=now)
+    )
+
+
+def _build_progress(period: Period, *, now: datetime) -> ProgressReport:
     started = time.monotonic()
     stages = list(Stage)
-    pipeline = _stage_counts_by_school(period)
+    with sql.aggregate_settings():
+        pipeline = _stage_counts_by_school(period)
+        weeks = _weeks(period)
     listed = dict(
         Student.objects.listed()
         .values_list("school_id")
@@ -366,7 +376,7 @@ def build_progress(period: Period, *, now: datetime) -> ProgressReport:
         by_jenjang=by_jenjang,
         amounts=amounts,
         trend_labels=[str(stage.label) for stage, _ in TREND],
-        weeks=_weeks(period),
+        weeks=weeks,
     )
     logger.debug(
         "progress report for period %s built in %.0f ms",

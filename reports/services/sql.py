@@ -5,10 +5,12 @@ an aggregate), which the ORM cannot express; table and column names come
 from the models' metadata so that a renamed field fails loudly here.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Field, Model
 
 
@@ -54,3 +56,21 @@ def fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+@contextmanager
+def aggregate_settings() -> Iterator[None]:
+    """On PostgreSQL, a transaction for the reports' big aggregates with JIT
+    compilation off (it costs more than it saves on a query of a tenth of a
+    second: measured 37 ms of 160) and room to sort 100,000 durations in
+    memory rather than on disk. Elsewhere, nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('jit', 'off', true), "
+                "set_config('work_mem', '32MB', true)"
+            )
+        yield

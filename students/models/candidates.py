@@ -204,14 +204,19 @@ class StageEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("waktu"), default=timezone.now)
+    # When the candidate became ready for this step: the time of its previous
+    # event. Kept here so that the SOP dashboard reads a step's duration from
+    # one row instead of pairing each event with the one before it.
+    ready_at = models.DateTimeField(_("siap sejak"), null=True, blank=True)
     note = models.TextField(_("catatan"), blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [
-            models.Index(fields=["candidate", "at"]),
-            models.Index(fields=["step", "at"]),
-        ]
+        # The reports' index on (step, at) is made by migration 0004: on
+        # PostgreSQL it also carries the columns they read, so that their
+        # scans read the index alone, which Django's Index cannot say for
+        # PostgreSQL only.
+        indexes = [models.Index(fields=["candidate", "at"])]
         verbose_name = _("peristiwa tahap")
         verbose_name_plural = _("peristiwa tahap")
 

@@ -73,6 +73,7 @@ def move_candidate(
             to_status=to,
             actor=actor,
             at=at,
+            ready_at=locked.status_changed_at,
             note=note,
         )
         locked.status = to
@@ -118,6 +119,7 @@ def move_candidates(
                 to_status=to,
                 actor=actor,
                 at=at,
+                ready_at=candidate.status_changed_at,
                 note=note,
             )
             for candidate in rows
