@@ -272,9 +272,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# How long the progress report and the dashboard's step times are kept
-# before being computed again; a new stage event makes them stale at once.
-REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 120)
+# How long computed reports are kept (reports/services/memo.py). The
+# dashboard's step times are computed again after any move; the progress
+# report is made again by the worker this long after a burst of moves
+# begins, and otherwise shows changes that move no candidate (an upload, a
+# DTKS match) once it expires.
+REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 15 * 60)
+REPORTS_REFRESH_DELAY_SECONDS = env_int("REPORTS_REFRESH_DELAY_SECONDS", 30)
 
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

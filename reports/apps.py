@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Dasbor SOP dan laporan")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

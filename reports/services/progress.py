@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Func, IntegerField
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import translation
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -299,13 +301,25 @@ def _weeks(period: Period) -> list[Week]:
     ]
 
 
-def build_progress(period: Period, *, now: datetime) -> ProgressReport:
-    """The whole report for a period, in five queries, or as it was made
-    while no candidate has moved since (see ``memo``)."""
+def _kept_as(period: Period) -> tuple[object, ...]:
     amounts = tuple(period.amount_for(jenjang) for jenjang in Jenjang)
-    return memo.remember(
-        "progress", (period.pk, amounts), lambda: _build_progress(period, now=now)
+    return (period.pk, amounts)
+
+
+def build_progress(period: Period, *, now: datetime) -> ProgressReport:
+    """The report for a period as last kept (see ``memo``: at most a
+    minute behind the moves, and it says when it was made), else made now
+    in five queries."""
+    return memo.kept(
+        "progress", _kept_as(period), lambda: _build_progress(period, now=now)
     )
+
+
+def refresh_progress(period: Period, *, now: datetime) -> None:
+    """Make the period's report again, in every language, and keep it."""
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            memo.keep("progress", _kept_as(period), _build_progress(period, now=now))
 
 
 def _build_progress(period: Period, *, now: datetime) -> ProgressReport:

@@ -1,5 +1,6 @@
 """What the reports read: each event's ``ready_at``, and the cache that
-keeps a report until the next candidate moves."""
+keeps the step times until the next move and the progress report until the
+worker makes it again."""
 
 import random
 from datetime import timedelta
@@ -8,11 +9,13 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from balangan_pintar.models import Period
 from reports.services.dashboard import Measure, step_times
-from reports.services.progress import Stage, build_progress
+from reports.services.progress import Stage, build_progress, refresh_progress
 from reports.synthetic import make_rows
+from reports.tasks import refresh_progress_report
 from students.models import School, StageEvent, Status
 from students.services.pipeline import move_candidate
 
@@ -60,7 +63,7 @@ def cached(settings: Any) -> None:
 
 
 @pytest.mark.usefixtures("cached")
-def test_a_report_is_kept_until_a_candidate_moves(
+def test_a_kept_report_is_read_until_the_worker_makes_it_again(
     school_a: School, period: Period
 ) -> None:
     listed = wita(2026, 8, 10, 8)
@@ -70,15 +73,64 @@ def test_a_report_is_kept_until_a_candidate_moves(
     first = build_progress(period, now=wita(2026, 8, 11, 9))
     assert first.total.get(Stage.PROPOSED) == 0
 
+    move_candidate(candidate, Status.SUBMITTED, actor=None, at=wita(2026, 8, 11, 10))
     with CaptureQueriesContext(connection) as again:
-        kept = build_progress(period, now=wita(2026, 8, 11, 9))
-    # Only the look at the newest event's id.
-    assert len(again.captured_queries) == 1
+        kept = build_progress(period, now=wita(2026, 8, 11, 11))
+    assert again.captured_queries == []
     assert kept.made_at == first.made_at
 
-    move_candidate(candidate, Status.SUBMITTED, actor=None, at=wita(2026, 8, 11, 10))
-    fresh = build_progress(period, now=wita(2026, 8, 11, 11))
+    refresh_progress(period, now=wita(2026, 8, 11, 12))
+    fresh = build_progress(period, now=wita(2026, 8, 11, 13))
     assert fresh.total.get(Stage.PROPOSED) == 1
+    assert fresh.made_at == wita(2026, 8, 11, 12)
+    with translation.override("en"):
+        english = build_progress(period, now=wita(2026, 8, 11, 13))
+    assert english.made_at == wita(2026, 8, 11, 12)
+    assert english.trend_labels != fresh.trend_labels
+
+
+@pytest.mark.usefixtures("cached")
+def test_a_burst_of_moves_asks_the_worker_once(
+    school_a: School,
+    period: Period,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    asked: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        refresh_progress_report,
+        "apply_async",
+        lambda args, **options: asked.append((args, options["countdown"])),
+    )
+    listed = wita(2026, 8, 10, 8)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            candidate_with_history(
+                school_a, period, listed, [(Status.DRAFT, wita(2026, 8, 10, 9))]
+            )
+
+    assert asked == [((period.pk,), 30)]
+
+
+def test_without_a_cache_no_worker_is_asked(
+    school_a: School,
+    period: Period,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    asked: list[object] = []
+    monkeypatch.setattr(
+        refresh_progress_report, "apply_async", lambda *a, **k: asked.append(a)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate_with_history(
+            school_a,
+            period,
+            wita(2026, 8, 10, 8),
+            [(Status.DRAFT, wita(2026, 8, 10, 9))],
+        )
+
+    assert asked == []
 
 
 @pytest.mark.usefixtures("cached")

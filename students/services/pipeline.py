@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from balangan_pintar.models import Period
 
 from ..models import TRANSITIONS, Candidate, StageEvent, Status, Student, Submission
+from ..signals import candidates_moved
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ def move_candidate(
         locked.status = to
         locked.status_changed_at = at
         locked.save(update_fields=["status", "status_changed_at"])
+        candidates_moved.send(Candidate, period_ids={locked.period_id})
     return locked
 
 
@@ -127,6 +129,7 @@ def move_candidates(
         Candidate.objects.filter(pk__in=ids).update(
             status=to, status_changed_at=at, **(extra_fields or {})
         )
+        candidates_moved.send(Candidate, period_ids={c.period_id for c in rows})
     return len(rows)
 
 
