@@ -1,15 +1,19 @@
 """Shared test data: a programme year, two schools and one named user per
 role, among them an operator of each of the two schools."""
 
+import ctypes
 import datetime as dt
+import itertools
 import os
+import signal
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -140,57 +144,119 @@ def student_b(school_b: School) -> Student:
     )
 
 
+class StartWorker(Protocol):
+    def __call__(
+        self,
+        *,
+        broker_url: str | None = None,
+        env: dict[str, str] | None = None,
+        include: Sequence[str] = (),
+    ) -> subprocess.Popen[bytes]: ...
+
+
+def die_with_parent() -> None:
+    """Run in the worker before it starts: the kernel kills it when the test
+    process dies, even by SIGKILL, when no finaliser runs."""
+    if sys.platform == "linux":
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def end_worker(worker: subprocess.Popen[bytes]) -> None:
+    """Stop the worker, and kill what is left of its process group: the
+    worker itself if it does not stop, and processes it forked to render
+    cards, which outlive a worker killed before them."""
+    if worker.poll() is None:
+        with suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGTERM)
+        with suppress(subprocess.TimeoutExpired):
+            worker.wait(timeout=10)
+    with suppress(ProcessLookupError):
+        os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+
+
 @pytest.fixture
-def celery_worker_process(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    """A real Celery worker in its own process, on Redis, using the test
-    database. The worker sees only committed rows, so a test using it is
-    marked ``django_db(transaction=True, serialized_rollback=True)``: the
-    serialized rollback puts back the seeded groups, SOP and kecamatan."""
+def start_celery_worker(request: pytest.FixtureRequest, tmp_path: Path) -> StartWorker:
+    """Start real Celery workers, each in its own process group, on Redis
+    and the test database; every one is ended when the test ends, also when
+    it fails or the worker did not start. The worker sees only committed
+    rows, so a test using it is marked ``django_db(transaction=True,
+    serialized_rollback=True)``: the serialized rollback puts back the
+    seeded groups, SOP and kecamatan.
+
+    ``broker_url`` replaces ``REDIS_URL``, ``env`` adds to the environment
+    and ``include`` names more modules for the worker to import. All
+    workers of a test share ``VAR_DIR`` (tmp_path), so one finds the files
+    another wrote.
+    """
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         pytest.skip("REDIS_URL is not set: no Redis for a real worker")
     if connection.vendor != "postgresql":
         pytest.skip("a worker process needs a shared database: set DATABASE_URL")
-
     db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        ),
-        "REDIS_URL": redis_url,
-        "VAR_DIR": str(tmp_path),
-    }
-    log = tmp_path / "worker.log"
-    with log.open("wb") as out:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "balangan_pintar",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while b"ready." not in log.read_bytes():
-        if time.monotonic() > deadline or worker.poll() is not None:
-            worker.kill()
-            pytest.fail("worker did not start:\n" + log.read_text())
-        time.sleep(0.1)
-    yield worker
-    worker.terminate()
-    worker.wait(timeout=20)
+    numbers = itertools.count(1)
+
+    def start(
+        *,
+        broker_url: str | None = None,
+        env: dict[str, str] | None = None,
+        include: Sequence[str] = (),
+    ) -> subprocess.Popen[bytes]:
+        name = f"worker{next(numbers)}"
+        environment = {
+            **os.environ,
+            "DATABASE_URL": (
+                f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+            ),
+            "REDIS_URL": broker_url or redis_url,
+            "VAR_DIR": str(tmp_path),
+            **(env or {}),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "balangan_pintar",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            f"--hostname={name}@%h",
+        ]
+        if include:
+            command.append("--include=" + ",".join(include))
+        log = tmp_path / f"{name}.log"
+        with log.open("wb") as out:
+            worker = subprocess.Popen(  # noqa: S603 - our own command line
+                command,
+                env=environment,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=die_with_parent,
+            )
+        request.addfinalizer(lambda: end_worker(worker))
+        deadline = time.monotonic() + 30
+        while b"ready." not in log.read_bytes():
+            if time.monotonic() > deadline or worker.poll() is not None:
+                pytest.fail("worker did not start:\n" + log.read_text())
+            time.sleep(0.1)
+        return worker
+
+    return start
+
+
+@pytest.fixture
+def celery_worker_process(
+    start_celery_worker: StartWorker,
+) -> subprocess.Popen[bytes]:
+    """One real Celery worker in its own process, on REDIS_URL and the test
+    database (see ``start_celery_worker``)."""
+    return start_celery_worker()
 
 
 def wait_until(predicate: Any, seconds: float = 30) -> bool:

@@ -4,14 +4,14 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.utils.translation import gettext as _
 
-from .jobs import Progress, requeue_stale_jobs, run_job
+from .jobs import Progress, check_stale_jobs, run_job
 from .models import Job
 
 
 @worker_ready.connect
 def requeue_on_start(**kwargs: Any) -> None:
     """A worker that starts picks up the jobs a vanished worker left behind."""
-    requeue_stale_jobs()
+    check_stale_jobs()
 
 
 @shared_task(name="balangan_pintar.check_worker")

@@ -1,9 +1,11 @@
 """Background work of the DTKS register; each task takes ids and hands the
-work to a service."""
+work to a service. The district match runs outside ``run_job`` (a planning
+task and one task per part), so its tasks beat the job's heartbeat
+themselves: a part matching for minutes is not taken for lost."""
 
 from celery import shared_task
 
-from balangan_pintar.jobs import run_job
+from balangan_pintar.jobs import keep_alive, run_job
 
 from .services.importing import run_import_job
 from .services.matching import plan_district_match, run_match_part
@@ -18,10 +20,12 @@ def import_register(job_id: str) -> None:
 @shared_task(name="dtks.match_district")
 def match_district(job_id: str) -> None:
     """Split the district's students into parts, one task each."""
-    plan_district_match(job_id)
+    with keep_alive(job_id):
+        plan_district_match(job_id)
 
 
 @shared_task(name="dtks.match_part")
 def match_part(job_id: str, plan: str, index: int, student_ids: list[int]) -> None:
     """Match one part of the district's students and count it on the job."""
-    run_match_part(job_id, plan, index, student_ids)
+    with keep_alive(job_id):
+        run_match_part(job_id, plan, index, student_ids)
