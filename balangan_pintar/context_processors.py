@@ -79,6 +79,7 @@ MENU: list[tuple[str, Any, str, set[Role]]] = [
         "bar-chart",
         {Role.DINAS_ADMIN, Role.KEPALA_DINAS},
     ),
+    ("audit:search", _("Audit"), "shield-check", {Role.DINAS_ADMIN}),
 ]
 
 

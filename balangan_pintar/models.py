@@ -2,11 +2,10 @@
 background job rows and the audit trail. The pipeline apps build on these."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -210,13 +209,6 @@ class JobQuerySet(models.QuerySet["Job"]):
             return self.none()
         return self.filter(created_by=user)
 
-    def stale(self) -> "JobQuerySet":
-        limit = timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS)
-        return self.filter(
-            Q(state=Job.State.RUNNING, heartbeat_at__lt=limit)
-            | Q(state=Job.State.QUEUED, created_at__lt=limit)
-        )
-
 
 class Job(models.Model):
     """A unit of background work the user waits for, with its progress.
@@ -314,6 +306,13 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        # The audit search filters by action or user within a date range,
+        # newest first, and a person's trail looks entries up by object.
+        indexes = [
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
         verbose_name = _("catatan audit")
         verbose_name_plural = _("catatan audit")
 

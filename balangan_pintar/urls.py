@@ -15,6 +15,7 @@ urlpatterns = [
     path("akun/dua-langkah/", account_views.two_factor, name="two-factor"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("pekerjaan/<uuid:pk>/", views.job_detail, name="job-detail"),
+    path("pekerjaan/<uuid:pk>/ulang/", views.job_retry, name="job-retry"),
     path("sop/", views.sop_document, name="sop"),
     path("siswa/", include("students.urls")),
     path("dtks/", include("students.dtks.urls")),
@@ -22,5 +23,6 @@ urlpatterns = [
     path("bank/", include("bank_exchange.urls")),
     path("kartu/", include("cards.urls")),
     path("laporan/", include("reports.urls")),
+    path("audit/", include("reports.audit_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from .jobs import retry_job
 from .models import SOP, Job, Period
 from .roles import primary_role, school_id_of
 from .worklist import submissions_waiting, waiting_work
@@ -41,6 +44,18 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
     if job.is_finished and job.result_url and request.headers.get("HX-Request"):
         response["HX-Redirect"] = job.result_url
     return response
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, pk: str) -> HttpResponse:
+    """Send a failed job again, e.g. after the job queue was unreachable."""
+    job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    if retry_job(job):
+        messages.success(request, _("Pekerjaan dikirim ulang."))
+    else:
+        messages.info(request, _("Pekerjaan ini tidak dapat diulang."))
+    return redirect("job-detail", pk=job.pk)
 
 
 @require_GET

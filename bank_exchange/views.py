@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from balangan_pintar.audit import record
 from balangan_pintar.models import Period
 from balangan_pintar.roles import Role, has_role, role_required
 
@@ -135,12 +136,15 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     pending = batch.rows.filter(state=RowState.PENDING).order_by("row_number")
     is_bank = has_role(_user(request), Role.BANK_OFFICER)
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    # The rows show the pupils' NIKs and accounts.
+    record(request, "bank_batch.view", batch, page=page.number, shown=shown)
     return render(
         request,
         "bank_exchange/batch_detail.html",
         {
             "batch": batch,
-            "page": Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page")),
+            "page": page,
             "shown": shown,
             "first_pending": pending.values_list("row_number", flat=True).first(),
             "states": RowState.choices,
@@ -224,7 +228,8 @@ def batch_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @never_cache
 def row_answer(request: HttpRequest, pk: int, row_number: int) -> HttpResponse:
     batch = _batch(request, pk)
-    row = get_object_or_404(batch.rows.select_related("account"), row_number=row_number)
+    rows = batch.rows.select_related("account", "candidate")
+    row = get_object_or_404(rows, row_number=row_number)
 
     action = request.POST.get("action")
     open_form = OpenAccountForm(request.POST if action == "open" else None)
@@ -244,6 +249,7 @@ def row_answer(request: HttpRequest, pk: int, row_number: int) -> HttpResponse:
                 )
             return redirect("bank_exchange:batch-detail", pk=batch.pk)
 
+    record(request, "bank_row.view", row, student_id=row.candidate.student_id)
     return render(
         request,
         "bank_exchange/row_answer.html",
@@ -323,6 +329,7 @@ def return_preview(request: HttpRequest, pk: int, upload_pk: int) -> HttpRespons
         return redirect("bank_exchange:batch-detail", pk=batch.pk)
 
     names = dict(batch.rows.values_list("row_number", "name"))
+    record(request, "bank_return.view", upload, batch=batch.number)
     problems = [
         (p, names.get(p.row_number, "") if p.row_number else "") for p in check.problems
     ]
@@ -436,6 +443,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 def reconciliation_download(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     content = services.reconciliation_xlsx(period)
+    record(request, "reconciliation.export", period, format="xlsx")
     return _attachment(
         f"rekonsiliasi-bank-{period.year}.xlsx",
         content,

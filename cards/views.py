@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from balangan_pintar.audit import client_ip
+from balangan_pintar.audit import client_ip, record
 from balangan_pintar.roles import Role, role_required
 from bank_exchange.formats import RowState
 from bank_exchange.models import BankBatch
@@ -128,6 +128,8 @@ def batch_render(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(refusal))
         return redirect("cards:batch-cards", pk=batch.pk)
     assert run.job_id is not None  # noqa: S101 - start_print_run always makes one
+    # The PDF will hold every card's holder, number and account.
+    record(request, "print_run.create", run, layout=run.layout, cards=run.card_count)
     return redirect("job-detail", pk=run.job_id)
 
 

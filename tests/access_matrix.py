@@ -122,6 +122,12 @@ MATRIX: dict[str, Row] = {
     "two-factor": get_only(*EVERYONE),
     # A job is its creator's (school A's operator) alone.
     "job-detail": get_only(OPERATOR_A, others=NOT_FOUND, kwargs={"pk": "job.pk"}),
+    # Only the sign-in comes before the method check here.
+    "job-retry": Row(
+        get=answers(others=NOT_ALLOWED),
+        post=answers(OPERATOR_A, others=NOT_FOUND),
+        kwargs=(("pk", "job.pk"),),
+    ),
     "sop": Row(get={role: PUBLIC for role in ROLES}),
     # Nobody in the roles is staff: the admin's own sign-in page.
     "admin:index": Row(get={role: LOGIN for role in ROLES}),
@@ -241,6 +247,12 @@ MATRIX: dict[str, Row] = {
     "reports:progress": get_only(*REPORT_READERS),
     "reports:progress-xlsx": get_only(*REPORT_READERS),
     "reports:progress-pdf": get_only(*REPORT_READERS),
+    # audit trail: the Dinas administrator alone; a pupil by id, never NIK
+    "audit:search": get_only(DINAS_ADMIN),
+    "audit:person-find": get_only(DINAS_ADMIN),
+    "audit:trail": get_only(DINAS_ADMIN, kwargs={"pk": "student.pk"}),
+    "audit:trail-xlsx": get_only(DINAS_ADMIN, kwargs={"pk": "student.pk"}),
+    "audit:trail-pdf": get_only(DINAS_ADMIN, kwargs={"pk": "student.pk"}),
 }
 
 # Pages an anonymous visitor may keep in a cache: they show no one's data.

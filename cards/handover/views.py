@@ -105,6 +105,7 @@ def handover_card(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(_list_url(request, card.candidate.school))
 
+    record(request, "card.view", card, student_id=card.candidate.student_id)
     return render(
         request,
         "cards/handover/card.html",

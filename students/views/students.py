@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from balangan_pintar.audit import record
 from balangan_pintar.roles import role_required, school_id_of
 
 from ..forms import StudentFilterForm
@@ -49,6 +50,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     student = get_object_or_404(Student.objects.for_user(request.user), pk=pk)
+    record(request, "student.view", student, student_id=student.pk)
     candidates = student.candidates.select_related("period").prefetch_related("events")
     return render(
         request,

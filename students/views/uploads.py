@@ -76,6 +76,8 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issues = Paginator(upload.issue_list(), ISSUES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    # The issues quote the cells as read: pupils' identifiers among them.
+    audit.record(request, "upload.view", upload, page=issues.number)
     return render(
         request,
         "students/upload_detail.html",

@@ -58,8 +58,18 @@ def recipients_page(request: HttpRequest) -> HttpResponse:
 @role_required(*EXPORT_ROLES)
 @require_GET
 def recipients_xlsx(request: HttpRequest) -> HttpResponse:
-    _form, lampiran = _lampiran(request)
-    record(request, "recipients.export", lampiran.period, format="xlsx")
+    form, lampiran = _lampiran(request)
+    data = form.cleaned_data if form.is_valid() else {}
+    school, kecamatan = data.get("sekolah"), data.get("kecamatan")
+    # The scope says whose names the file lists, for a pupil's audit trail.
+    record(
+        request,
+        "recipients.export",
+        lampiran.period,
+        format="xlsx",
+        school=school.pk if school else None,
+        kecamatan=kecamatan.pk if kecamatan and not school else None,
+    )
     return _download(to_xlsx(lampiran), XLSX, _file_name(request, lampiran, "xlsx"))
 
 
@@ -84,7 +94,14 @@ def recipients_pdf(request: HttpRequest) -> HttpResponse:
 def lampiran_download(request: HttpRequest, pk: int) -> HttpResponse:
     found = LampiranExport.objects.for_user(request.user).exclude(file="")
     export = get_object_or_404(found.select_related("period"), pk=pk)
-    record(request, "recipients.export", export.period, format="pdf")
+    record(
+        request,
+        "recipients.export",
+        export.period,
+        format="pdf",
+        school=export.school_id,
+        kecamatan=export.kecamatan_id if export.school_id is None else None,
+    )
 
     with export.file.open("rb") as file:
         content = file.read()

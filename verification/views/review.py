@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from balangan_pintar.audit import record
 from balangan_pintar.models import Period
 from balangan_pintar.roles import has_role, role_required
 
@@ -40,6 +41,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     items, next_after = review_page(
         found, period, after=int(after) if after.isdigit() else None
     )
+    # Each comparison shows the pupil's identifiers beside the register's.
+    for item in items:
+        record(request, "dtks_review.view", item.match, student_id=item.student.pk)
 
     return render(
         request,

@@ -65,10 +65,11 @@ def resend_candidates(request: HttpRequest) -> HttpResponse:
     except TransitionRefused as refusal:
         messages.error(request, str(refusal))
     else:
+        count = submission.candidates.count()
+        record(request, "submission.resend", submission, candidates=count)
         messages.success(
             request,
-            _("%(count)s calon dikirim ulang ke Dinas.")
-            % {"count": submission.candidates.count()},
+            _("%(count)s calon dikirim ulang ke Dinas.") % {"count": count},
         )
     return redirect("verification:school-decisions")
 
