@@ -164,7 +164,13 @@ class Candidate(models.Model):
                 fields=["student", "period"], name="unique_candidate_per_period"
             )
         ]
-        indexes = [models.Index(fields=["period", "status", "school"])]
+        indexes = [
+            models.Index(fields=["period", "status", "school"]),
+            # A school's candidates in id order: without it PostgreSQL walks
+            # every candidate's primary key to join a school's decisions or
+            # cards (measured 290 ms against 0.4 ms at 100,000 candidates).
+            models.Index(fields=["school", "id"]),
+        ]
         verbose_name = _("calon penerima")
         verbose_name_plural = _("calon penerima")
 

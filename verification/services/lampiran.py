@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -72,7 +72,7 @@ class Lampiran:
 
     @property
     def count(self) -> int:
-        return len(self.rows)
+        return sum(total.count for total in self.totals)
 
     @property
     def amount(self) -> int:
@@ -90,8 +90,11 @@ def recipients(
     *,
     school: School | None = None,
     kecamatan: Kecamatan | None = None,
+    first: int | None = None,
 ) -> Lampiran:
-    """The approved recipients of the period, by kecamatan, school, name."""
+    """The approved recipients of the period, by kecamatan, school, name;
+    only the ``first`` rows of them for a preview, the totals always of
+    all."""
     with translation.override(settings.LANGUAGE_CODE):
         found = Candidate.objects.filter(period=period, status__in=APPROVED_STATUSES)
         scope = _("Seluruh Kabupaten Balangan")
@@ -105,19 +108,19 @@ def recipients(
             found = found.filter(school__kecamatan=kecamatan)
             scope = _("Kecamatan %(name)s") % {"name": kecamatan.name}
 
-        rows = list(_rows(found, period))
-        totals: dict[str, JenjangTotal] = {}
-        for row in rows:
-            total = totals.setdefault(row.jenjang, JenjangTotal(row.jenjang))
-            total.count += 1
-            total.amount += row.amount
-        ordered = sorted(
-            totals.values(), key=lambda t: JENJANG_ORDER.get(t.jenjang, 99)
-        )
-        return Lampiran(period, scope, rows, ordered)
+        rows = list(_rows(found, period, first))
+        counts = found.values_list("school__jenjang").annotate(count=Count("pk"))
+        totals = [
+            JenjangTotal(jenjang, count, count * period.amount_for(jenjang))
+            for jenjang, count in counts.order_by()
+        ]
+        totals.sort(key=lambda t: JENJANG_ORDER.get(t.jenjang, 99))
+        return Lampiran(period, scope, rows, totals)
 
 
-def _rows(found: "QuerySet[Candidate]", period: Period) -> Iterator[RecipientRow]:
+def _rows(
+    found: "QuerySet[Candidate]", period: Period, first: int | None
+) -> Iterator[RecipientRow]:
     values = found.order_by(
         "school__kecamatan__code", "school__name", "student__name", "pk"
     ).values_list(
@@ -128,6 +131,8 @@ def _rows(found: "QuerySet[Candidate]", period: Period) -> Iterator[RecipientRow
         "school__jenjang",
         "school__kecamatan__name",
     )
+    if first is not None:
+        values = values[:first]
     amounts = {jenjang: period.amount_for(jenjang) for jenjang in Jenjang.values}
     for number, (name, nisn, school, npsn, jenjang, kecamatan) in enumerate(
         values.iterator(chunk_size=2000), start=1

@@ -237,3 +237,16 @@ def test_the_pdf_job_runs_on_a_real_worker(
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED, job.message
     assert "TAHUN 2026" in pdf_text(client.get(job.result_url).content)
+
+
+def test_a_preview_lists_the_first_rows_and_counts_them_all(
+    approved: list[Candidate], period: Period
+) -> None:
+    whole = recipients(period)
+    preview = recipients(period, first=2)
+
+    assert [row.nisn for row in preview.rows] == [row.nisn for row in whole.rows[:2]]
+    assert len(whole.rows) == 3
+    assert preview.count == whole.count == 3
+    assert preview.amount == whole.amount
+    assert preview.totals == whole.totals

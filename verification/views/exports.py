@@ -16,13 +16,20 @@ from .common import EXPORT_ROLES, period_of, user_of, without
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _lampiran(request: HttpRequest) -> tuple[RecipientsForm, Lampiran]:
+# The page previews this many rows; the downloads hold them all.
+PREVIEW_ROWS = 100
+
+
+def _lampiran(
+    request: HttpRequest, first: int | None = None
+) -> tuple[RecipientsForm, Lampiran]:
     form = RecipientsForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     lampiran = recipients(
         period_of(data.get("periode")),
         school=data.get("sekolah"),
         kecamatan=data.get("kecamatan"),
+        first=first,
     )
     return form, lampiran
 
@@ -47,7 +54,7 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 @require_GET
 @never_cache
 def recipients_page(request: HttpRequest) -> HttpResponse:
-    form, lampiran = _lampiran(request)
+    form, lampiran = _lampiran(request, first=PREVIEW_ROWS)
     return render(
         request,
         "verification/recipients.html",
