@@ -504,6 +504,10 @@ def parse_nisn(value: object) -> NisnCheck:
 
     if is_missing(value):
         return NisnCheck(None, missing=True)
+    if isinstance(value, date):
+        # A date cell's text, 2012-05-07, would pass for a NISN short of
+        # its zeros.
+        return NisnCheck(None, [error(ProblemCode.NISN_NOT_DIGITS)])
 
     text = cell_text(value)
     if isinstance(value, str) and _SCIENTIFIC.fullmatch(text):
@@ -540,6 +544,9 @@ def parse_npsn(value: object) -> NpsnCheck:
     """
     if is_missing(value):
         return NpsnCheck(None, missing=True)
+    if isinstance(value, date):
+        # 2012-05-07 has the eight digits of an NPSN.
+        return NpsnCheck(None, [error(ProblemCode.NPSN_NOT_DIGITS)])
 
     if _arrived_as_number(value):
         digits = _whole_number_digits(value)

@@ -8,12 +8,13 @@ appended). Values stay text throughout: an account number or a NIK is never
 turned into a number.
 """
 
+import codecs
 import csv
 import io
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -191,13 +192,23 @@ def _read_source(source: bytes | str | os.PathLike[str]) -> bytes:
 
 
 def _decode_csv(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in the ANSI code page unless told
-        # otherwise; identifiers and status words are ASCII either way.
-        logger.warning("return file is not UTF-8, read as Windows-1252")
-        return content.decode("cp1252", errors="replace")
+    """The file's text. Raises ValueError for a NUL character, which no text
+    file holds and the database cannot store."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text" (tab-separated UTF-16).
+        text = content.decode("utf-16")
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Excel on Windows saves "CSV" in the ANSI code page unless told
+            # otherwise; identifiers and status words are ASCII either way.
+            logger.warning("return file is not UTF-8, read as Windows-1252")
+            text = content.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        # The shared upload check only reads the start of the file.
+        raise ValueError("NUL character in a CSV return file")
+    return text
 
 
 def _csv_delimiter(text: str) -> str:
@@ -210,10 +221,7 @@ def _csv_delimiter(text: str) -> str:
 def _csv_grids(content: bytes) -> list[_Grid]:
     text = _decode_csv(content)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_csv_delimiter(text))
-    lines: list[tuple[int, list[Cell]]] = [
-        (number, list(cells)) for number, cells in enumerate(reader, start=1)
-    ]
-    return [_Grid(lines)]
+    return [_Grid(_filled_lines(reader))]
 
 
 def _xlsx_grids(content: bytes) -> list[_Grid]:
@@ -221,11 +229,22 @@ def _xlsx_grids(content: bytes) -> list[_Grid]:
     grids = []
     for name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
-        # Keeping the empty area makes list positions match the sheet's own
-        # line numbers, which is what the officer looks up.
-        cells = sheet.to_python(skip_empty_area=False)
-        grids.append(_Grid(list(enumerate(cells, start=1))))
+        # Rows come from the sheet's first row, empty ones included, so
+        # their count is the sheet's own line number, which is what the
+        # officer looks up.
+        grids.append(_Grid(_filled_lines(sheet.iter_rows())))
     return grids
+
+
+def _filled_lines(rows: Iterable[Sequence[Cell]]) -> list[tuple[int, list[Cell]]]:
+    """The rows that hold anything, with their line numbers. Empty ones are
+    dropped at once: a file of a million empty lines must cost neither the
+    memory nor the time of a million rows."""
+    return [
+        (number, list(cells))
+        for number, cells in enumerate(rows, start=1)
+        if cells.count("") != len(cells) and not _is_blank(cells)
+    ]
 
 
 def _text(value: Cell) -> tuple[str, bool]:

@@ -1,16 +1,23 @@
 """Broken and hostile files, made on demand for the tests of the upload.
 
 Each maker writes one kind of file that the upload must refuse quickly and
-with a clear message: bombs, disguises, locked and macro-enabled workbooks.
-They are built from scratch with the standard library, small and fast, so no
-hand-edited binary is ever kept in the repository.
+with a clear message: bombs, disguises, locked and macro-enabled workbooks,
+text in the wrong encoding, missing and doubled columns, values that would
+run as formulas or scripts. They are built from scratch with the standard
+library, small and fast, so no hand-edited binary is ever kept in the
+repository. :data:`CORPUS` names them all with what the upload answers;
+tests/security/ runs them through every import that takes a file.
 """
 
+import csv
+import io
 import struct
 import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from students.dapodik.safety import XLSM_MAIN
+from students.dapodik.safety import XLSB_MAIN, XLSM_MAIN, RefusalCode
 from students.dapodik.workbook_writer import Sheet, write_ods, write_xlsx
 
 HEADER: list[object] = ["No", "Nama", "NISN", "JK", "Tanggal Lahir", "NIK"]
@@ -266,3 +273,550 @@ def make_deflate64_zip(path: Path) -> None:
     central = data.find(b"PK\x01\x02")
     struct.pack_into("<H", data, central + 10, 9)
     path.write_bytes(bytes(data))
+
+
+# The corpus: every kind of broken or hostile file the upload must survive,
+# each with what the operator must be told. Pupils of the valid parts are
+# these three, so that a test can upload them first and show that a later
+# hostile file changes none of them.
+PUPILS: list[list[object]] = [
+    ROW,
+    [2, "AHMAD FAUZI", "0112233445", "L", "2011-03-12", "6311011203110002"],
+    [3, "NUR'AINI", "0134567890", "P", "2013-08-21", "6311066108130003"],
+]
+# Names that a spreadsheet would run as a formula or a browser as a script.
+FORMULA_NAMES = (
+    '=HYPERLINK("http://x.example/","klik")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+)
+SCRIPT_NAMES = (
+    "<script>alert(1)</script>",
+    "-2+3+cmd|' /C calc'!A0",
+    "SITI<img src=x onerror=alert(1)>",
+)
+CSV_COLUMNS = ["Nama", "NISN", "JK", "Tanggal Lahir", "NIK"]
+CSV_HEADER = ";".join(CSV_COLUMNS) + "\n"
+# Twice the rows the reader accepts (MAX_DATA_ROWS), still under the upload
+# size limit.
+TOO_MANY_ROWS = 200_000
+MILLION = 1_000_000
+
+
+@dataclass(frozen=True)
+class HostileFile:
+    """One file of the corpus: how to make it and what the upload must say.
+
+    ``name`` is the name the operator's computer gives it. ``refusal`` is
+    the upload's refusal of the file as a whole; ``None`` means the file is
+    read and every pupil row in it is an error with ``row_issue``.
+    """
+
+    id: str
+    name: str
+    make: Callable[[Path], None]
+    refusal: RefusalCode | None
+    row_issue: str | None = None
+
+
+def pupil_rows(names: Sequence[str] | None = None) -> list[list[object]]:
+    """The corpus pupils, with their names replaced by ``names`` if given."""
+    rows = [list(row) for row in PUPILS]
+    if names is not None:
+        for row, name in zip(rows, names, strict=True):
+            row[1] = name
+    return rows
+
+
+def make_valid_workbook(path: Path) -> None:
+    """The corpus pupils in a clean .xlsx, the file a test uploads first."""
+    write_xlsx(path, [Sheet("Daftar Peserta Didik", [HEADER, *pupil_rows()])])
+
+
+def make_overlapping_zip_bomb(path: Path) -> None:
+    """A zip whose directory lists the worksheet's bytes under a second name.
+
+    The overlapping-entries bomb: many directory entries sharing one
+    compressed stream, so that the archive inflates to far more than it
+    holds.
+    """
+    write_xlsx(path, [Sheet("S", [HEADER, ROW])])
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    entries, size, start = struct.unpack_from("<HII", data, end + 10)
+    name = b"xl/worksheets/sheet1.xml"
+    position = start
+    copy = b""
+    while position < start + size:
+        name_length, extra_length, comment_length = struct.unpack_from(
+            "<HHH", data, position + 28
+        )
+        length = 46 + name_length + extra_length + comment_length
+        if data[position + 46 : position + 46 + name_length] == name:
+            copy = bytes(data[position : position + length])
+        position += length
+    twin = copy.replace(name, b"xl/worksheets/sheet2.xml")
+    directory = bytes(data[start : start + size]) + twin
+    tail = bytearray(data[end:])
+    struct.pack_into("<HHI", tail, 8, entries + 1, entries + 1, len(directory))
+    path.write_bytes(bytes(data[:start]) + directory + bytes(tail))
+
+
+def make_external_entity(path: Path) -> None:
+    """An .xlsx whose shared strings declare an external entity (XXE)."""
+    write_xlsx(path, [Sheet("S", [HEADER, ROW])])
+    strings = (
+        b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM '
+        b'"file:///etc/passwd">]><sst xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><si><t>&xxe;</t></si></sst>'
+    )
+    _replace_part(path, "xl/sharedStrings.xml", strings)
+
+
+def make_late_doctype(path: Path, *, padding: int = 300_000) -> None:
+    """An entity bomb whose DTD stands behind a long comment.
+
+    XML allows comments before the DTD, so a check of the first few
+    kilobytes alone does not see it.
+    """
+    make_entity_bomb(path)
+    source = zipfile.ZipFile(path)
+    sheet = source.read("xl/worksheets/sheet1.xml")
+    source.close()
+    declaration, rest = sheet.split(b"?>", 1)
+    padded = declaration + b"?><!--" + b" " * padding + b"-->" + rest
+    _replace_part(path, "xl/worksheets/sheet1.xml", padded)
+
+
+def make_xls_with_macros(path: Path) -> None:
+    """An Excel 97-2003 workbook carrying a VBA project."""
+    make_compound_file(path, ["Workbook", "_VBA_PROJECT_CUR"])
+
+
+def make_zip_with_encrypted_entry(path: Path) -> None:
+    """An .xlsx whose worksheet entry is flagged as zip-encrypted."""
+    write_xlsx(path, [Sheet("S", [HEADER, ROW])])
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        if data[central + 46 : central + 46 + len(name)] == name:
+            (flags,) = struct.unpack_from("<H", data, central + 8)
+            struct.pack_into("<H", data, central + 8, flags | 0x1)
+        central = data.find(b"PK\x01\x02", central + 4)
+    path.write_bytes(bytes(data))
+
+
+def make_elf(path: Path) -> None:
+    """A Linux executable's opening bytes."""
+    path.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(57) + b"\x00" * 200)
+
+
+def make_pdf(path: Path) -> None:
+    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n")
+
+
+def make_plain_zip(path: Path) -> None:
+    """A zip archive of ordinary files, no spreadsheet in it."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("daftar.txt", "Nama,NISN\nSITI AMINAH,0123456789\n")
+
+
+def make_word_document(path: Path) -> None:
+    """A Word 97-2003 document renamed .xls."""
+    make_compound_file(path, ["WordDocument"])
+
+
+def make_html_table(path: Path) -> None:
+    """A web page holding the table, as some applications "export to Excel"."""
+    cells = "".join(f"<td>{value}</td>" for value in ROW)
+    heads = "".join(f"<th>{value}</th>" for value in HEADER)
+    path.write_text(
+        "<!DOCTYPE html><html><body><table>"
+        f"<tr>{heads}</tr><tr>{cells}</tr></table></body></html>"
+    )
+
+
+def make_spreadsheetml_2003(path: Path) -> None:
+    """An "XML Spreadsheet 2003" file, which is neither .xls nor .xlsx."""
+    path.write_text(
+        '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:'
+        'spreadsheet"><Worksheet ss:Name="S"><Table><Row><Cell><Data '
+        'ss:Type="String">Nama</Data></Cell></Row></Table></Worksheet></Workbook>'
+    )
+
+
+def make_xlsb(path: Path) -> None:
+    """A binary workbook (.xlsb) declared by its content type."""
+    write_xlsx(path, [Sheet("S", [HEADER, ROW])], main_content_type=XLSB_MAIN)
+
+
+def make_truncated_workbook(path: Path) -> None:
+    """The first half of a valid .xlsx, as an interrupted download leaves it."""
+    make_valid_workbook(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def make_malformed_sheet(path: Path) -> None:
+    """An .xlsx whose worksheet XML stops half-way."""
+    make_valid_workbook(path)
+    source = zipfile.ZipFile(path)
+    sheet = source.read("xl/worksheets/sheet1.xml")
+    source.close()
+    _replace_part(path, "xl/worksheets/sheet1.xml", sheet[: len(sheet) // 2])
+
+
+def make_nul_reference(path: Path) -> None:
+    """An .xlsx whose shared string holds a NUL written as ``&#0;``, which
+    XML forbids and a database cannot store."""
+    make_valid_workbook(path)
+    source = zipfile.ZipFile(path)
+    strings = source.read("xl/sharedStrings.xml")
+    source.close()
+    strings = strings.replace(b"SITI AMINAH", b"SITI&#0;AMINAH", 1)
+    _replace_part(path, "xl/sharedStrings.xml", strings)
+
+
+def make_workbook_without_sheets(path: Path) -> None:
+    """An .xlsx whose workbook lists no sheet at all."""
+    write_xlsx(path, [])
+
+
+def make_noise(path: Path) -> None:
+    """Bytes that are no file format at all."""
+    path.write_bytes(bytes((index * 7919 + 13) % 256 for index in range(4096)))
+
+
+def make_empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def make_far_column_workbook(path: Path) -> None:
+    """An .xlsx with a header and one cell in the last column, XFD."""
+    write_xlsx(path, [Sheet("Daftar Peserta Didik", [HEADER, ROW])])
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Nama</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>NISN</t></is></c>'
+        '<c r="XFD1"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    _replace_part(path, "xl/worksheets/sheet1.xml", sheet.encode())
+
+
+def make_million_empty_xlsx_rows(path: Path, *, rows: int = MILLION) -> None:
+    """An .xlsx with the header and then ``rows`` empty rows, no pupil."""
+    write_xlsx(path, [Sheet("Daftar Peserta Didik", [HEADER])])
+    source = zipfile.ZipFile(path)
+    sheet = source.read("xl/worksheets/sheet1.xml")
+    source.close()
+    empty = "".join(f'<row r="{number}"/>' for number in range(2, rows + 2))
+    sheet = sheet.replace(b"</sheetData>", empty.encode() + b"</sheetData>", 1)
+    _replace_part(path, "xl/worksheets/sheet1.xml", sheet)
+
+
+def make_million_empty_csv_rows(path: Path) -> None:
+    """A CSV with the header and then a million rows of empty cells."""
+    path.write_text(CSV_HEADER + ";;;;\n" * MILLION)
+
+
+def make_too_many_rows_csv(path: Path) -> None:
+    """A CSV with more pupil rows than any school has."""
+    row = "SITI AMINAH;0123456789;P;07/05/2012;\n"
+    path.write_text(CSV_HEADER + row * TOO_MANY_ROWS)
+
+
+def _csv_rows(rows: Sequence[Sequence[object]]) -> str:
+    """Pupil rows (without their "No") as CSV lines, quoted where needed."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerows(row[1:] for row in rows)
+    return out.getvalue()
+
+
+def make_csv_with_nul(path: Path) -> None:
+    """A CSV with a NUL byte in a name, near the top."""
+    text = CSV_HEADER + _csv_rows(pupil_rows())
+    path.write_bytes(text.replace("SITI", "SI\x00TI").encode())
+
+
+def make_csv_with_late_nul(path: Path) -> None:
+    """A CSV whose NUL byte comes after the part the first check reads."""
+    padding = _csv_rows(pupil_rows()) * 2000
+    path.write_bytes((CSV_HEADER + padding + "A\x00B;0;P;;\n").encode())
+
+
+def make_utf16_csv_without_bom(path: Path) -> None:
+    """A CSV saved as UTF-16 without its byte order mark."""
+    path.write_bytes((CSV_HEADER + _csv_rows(pupil_rows())).encode("utf-16-le"))
+
+
+def make_utf32_csv(path: Path) -> None:
+    """A CSV saved as UTF-32, which no spreadsheet program reads by default."""
+    path.write_bytes((CSV_HEADER + _csv_rows(pupil_rows())).encode("utf-32"))
+
+
+def make_undecodable_csv(path: Path) -> None:
+    """A CSV with bytes that are neither UTF-8 nor Windows-1252, far down."""
+    padding = _csv_rows(pupil_rows()) * 2000
+    path.write_bytes((CSV_HEADER + padding).encode() + b"\x81\x8d\x8f\x90\x9d;;;;\n")
+
+
+def make_csv_without_header(path: Path) -> None:
+    """Pupil rows with no header row at all."""
+    path.write_text(_csv_rows(pupil_rows()))
+
+
+def make_csv_with_duplicate_column(path: Path) -> None:
+    """A CSV naming the NISN column twice, under two spellings."""
+    rows = "".join(
+        f"{row[1]};{row[2]};{row[3]};{row[4]};0999999999\n" for row in pupil_rows()
+    )
+    path.write_text("Nama;NISN;JK;Tanggal Lahir;N.I.S.N\n" + rows)
+
+
+def make_csv_with_huge_field(path: Path) -> None:
+    """A CSV whose one cell is longer than the csv module's field limit."""
+    text = CSV_HEADER + _csv_rows(pupil_rows())
+    path.write_text(text + '"' + "A" * 200_000 + '";0123456789;P;07/05/2012;\n')
+
+
+def make_workbook_without_birth_date(path: Path) -> None:
+    """An .xlsx lacking the required "Tanggal Lahir" column."""
+    rows = [[*row[:4], row[5]] for row in [HEADER, *pupil_rows()]]
+    write_xlsx(path, [Sheet("Daftar Peserta Didik", rows)])
+
+
+def make_workbook_with_duplicate_column(path: Path) -> None:
+    """An .xlsx naming the NIK column twice."""
+    rows = [[*row, row[5]] for row in [HEADER, *pupil_rows()]]
+    rows[0][-1] = "NIK Siswa"
+    write_xlsx(path, [Sheet("Daftar Peserta Didik", rows)])
+
+
+def make_formula_names_csv(path: Path) -> None:
+    """The corpus pupils in a CSV with names that are spreadsheet formulas."""
+    path.write_text(CSV_HEADER + _csv_rows(pupil_rows(FORMULA_NAMES)))
+
+
+def make_script_names_workbook(path: Path) -> None:
+    """The corpus pupils in an .xlsx with names that are HTML and scripts."""
+    write_xlsx(
+        path, [Sheet("Daftar Peserta Didik", [HEADER, *pupil_rows(SCRIPT_NAMES)])]
+    )
+
+
+CORPUS: tuple[HostileFile, ...] = (
+    # Containers that open up far beyond their size.
+    HostileFile("zip-bomb", "bom.xlsx", make_zip_bomb, RefusalCode.ZIP_BOMB),
+    HostileFile(
+        "zip-bomb-lying-size", "bom.xlsx", make_lying_zip_bomb, RefusalCode.ZIP_BOMB
+    ),
+    HostileFile(
+        "zip-bomb-overlapping",
+        "bom.xlsx",
+        make_overlapping_zip_bomb,
+        RefusalCode.ZIP_BOMB,
+    ),
+    HostileFile(
+        "zip-many-entries", "banyak.xlsx", make_many_entries_zip, RefusalCode.ZIP_BOMB
+    ),
+    HostileFile(
+        "zip-deflate64", "daftar.xlsx", make_deflate64_zip, RefusalCode.UNSUPPORTED
+    ),
+    # XML with a DTD: entity bombs and external entities.
+    HostileFile(
+        "xml-entity-bomb", "entitas.xlsx", make_entity_bomb, RefusalCode.UNSAFE_XML
+    ),
+    HostileFile(
+        "xml-entity-in-content-types",
+        "entitas.xlsx",
+        make_content_types_entity_bomb,
+        RefusalCode.UNSAFE_XML,
+    ),
+    HostileFile(
+        "xml-external-entity",
+        "xxe.xlsx",
+        make_external_entity,
+        RefusalCode.UNSAFE_XML,
+    ),
+    HostileFile(
+        "xml-doctype-after-comment",
+        "entitas.xlsx",
+        make_late_doctype,
+        RefusalCode.UNSAFE_XML,
+    ),
+    # Macros.
+    HostileFile("macros-xlsm", "makro.xlsm", make_macro_workbook, RefusalCode.MACROS),
+    HostileFile(
+        "macros-renamed-xlsx", "daftar.xlsx", make_macro_workbook, RefusalCode.MACROS
+    ),
+    HostileFile(
+        "macros-vba-part-only", "vba.xlsx", make_vba_part_only, RefusalCode.MACROS
+    ),
+    HostileFile("macros-ods", "makro.ods", make_ods_with_macros, RefusalCode.MACROS),
+    HostileFile("macros-xls", "lama.xls", make_xls_with_macros, RefusalCode.MACROS),
+    # Locked files.
+    HostileFile(
+        "encrypted-workbook",
+        "terkunci.xlsx",
+        make_encrypted_workbook,
+        RefusalCode.ENCRYPTED,
+    ),
+    HostileFile(
+        "encrypted-ods", "terkunci.ods", make_encrypted_ods, RefusalCode.ENCRYPTED
+    ),
+    HostileFile(
+        "encrypted-zip-entry",
+        "terkunci.xlsx",
+        make_zip_with_encrypted_entry,
+        RefusalCode.ENCRYPTED,
+    ),
+    # Other files under a spreadsheet's name.
+    HostileFile(
+        "exe-renamed-xlsx", "daftar.xlsx", make_executable, RefusalCode.NOT_SPREADSHEET
+    ),
+    HostileFile(
+        "elf-renamed-xlsx", "daftar.xlsx", make_elf, RefusalCode.NOT_SPREADSHEET
+    ),
+    HostileFile(
+        "pdf-renamed-xlsx", "daftar.xlsx", make_pdf, RefusalCode.NOT_SPREADSHEET
+    ),
+    HostileFile(
+        "zip-without-spreadsheet",
+        "daftar.xlsx",
+        make_plain_zip,
+        RefusalCode.NOT_SPREADSHEET,
+    ),
+    HostileFile(
+        "word-renamed-xls",
+        "daftar.xls",
+        make_word_document,
+        RefusalCode.NOT_SPREADSHEET,
+    ),
+    HostileFile("noise", "daftar.xlsx", make_noise, RefusalCode.BAD_TEXT),
+    HostileFile("html-as-xls", "daftar.xls", make_html_table, RefusalCode.HTML),
+    HostileFile(
+        "spreadsheetml-2003",
+        "daftar.xml",
+        make_spreadsheetml_2003,
+        RefusalCode.UNSUPPORTED,
+    ),
+    HostileFile("xlsb", "daftar.xlsb", make_xlsb, RefusalCode.UNSUPPORTED),
+    HostileFile(
+        "truncated-xlsx", "daftar.xlsx", make_truncated_workbook, RefusalCode.DAMAGED
+    ),
+    HostileFile(
+        "xlsx-malformed-xml", "daftar.xlsx", make_malformed_sheet, RefusalCode.DAMAGED
+    ),
+    HostileFile(
+        "xlsx-nul-reference", "daftar.xlsx", make_nul_reference, RefusalCode.DAMAGED
+    ),
+    HostileFile(
+        "xlsx-without-sheets",
+        "daftar.xlsx",
+        make_workbook_without_sheets,
+        RefusalCode.NO_SHEET,
+    ),
+    HostileFile("empty", "daftar.xlsx", make_empty, RefusalCode.EMPTY),
+    # Sheets whose size would be paid for in memory.
+    HostileFile(
+        "cell-a-million-rows-down",
+        "jauh.xlsx",
+        make_far_cell_workbook,
+        RefusalCode.SHEET_TOO_LARGE,
+    ),
+    HostileFile(
+        "cell-in-the-last-column",
+        "lebar.xlsx",
+        make_far_column_workbook,
+        RefusalCode.SHEET_TOO_LARGE,
+    ),
+    HostileFile(
+        "ods-million-repeated-rows",
+        "jauh.ods",
+        make_wide_ods,
+        RefusalCode.SHEET_TOO_LARGE,
+    ),
+    HostileFile(
+        "xlsx-million-empty-rows",
+        "kosong.xlsx",
+        make_million_empty_xlsx_rows,
+        RefusalCode.NO_ROWS,
+    ),
+    HostileFile(
+        "csv-million-empty-rows",
+        "kosong.csv",
+        make_million_empty_csv_rows,
+        RefusalCode.NO_ROWS,
+    ),
+    HostileFile(
+        "csv-too-many-rows",
+        "banyak.csv",
+        make_too_many_rows_csv,
+        RefusalCode.TOO_MANY_ROWS,
+    ),
+    # Text that is not the text it claims to be.
+    HostileFile("csv-nul", "daftar.csv", make_csv_with_nul, RefusalCode.BAD_TEXT),
+    HostileFile(
+        "csv-nul-far-down", "daftar.csv", make_csv_with_late_nul, RefusalCode.BAD_TEXT
+    ),
+    HostileFile(
+        "csv-utf16-without-bom",
+        "daftar.csv",
+        make_utf16_csv_without_bom,
+        RefusalCode.BAD_TEXT,
+    ),
+    HostileFile("csv-utf32", "daftar.csv", make_utf32_csv, RefusalCode.NOT_SPREADSHEET),
+    HostileFile(
+        "csv-undecodable-bytes",
+        "daftar.csv",
+        make_undecodable_csv,
+        RefusalCode.BAD_TEXT,
+    ),
+    HostileFile(
+        "csv-huge-field", "daftar.csv", make_csv_with_huge_field, RefusalCode.DAMAGED
+    ),
+    # Columns missing or named twice.
+    HostileFile(
+        "csv-without-header",
+        "daftar.csv",
+        make_csv_without_header,
+        RefusalCode.NO_HEADER,
+    ),
+    HostileFile(
+        "xlsx-required-column-missing",
+        "daftar.xlsx",
+        make_workbook_without_birth_date,
+        RefusalCode.NO_HEADER,
+    ),
+    HostileFile(
+        "xlsx-duplicate-column",
+        "daftar.xlsx",
+        make_workbook_with_duplicate_column,
+        RefusalCode.DUPLICATE_COLUMN,
+    ),
+    HostileFile(
+        "csv-duplicate-column",
+        "daftar.csv",
+        make_csv_with_duplicate_column,
+        RefusalCode.DUPLICATE_COLUMN,
+    ),
+    # Values that would run in a spreadsheet or a browser: the rows are
+    # refused one by one, the file is read.
+    HostileFile(
+        "csv-formula-names",
+        "daftar.csv",
+        make_formula_names_csv,
+        None,
+        row_issue="name_characters",
+    ),
+    HostileFile(
+        "xlsx-script-names",
+        "daftar.xlsx",
+        make_script_names_workbook,
+        None,
+        row_issue="name_characters",
+    ),
+)

@@ -165,6 +165,13 @@ class RefusalCode(models.TextChoices):
         "too_many_rows",
         _("Berkas memuat lebih dari %(limit)s baris; bagi menjadi beberapa berkas."),
     )
+    NO_ROWS = (
+        "no_rows",
+        _(
+            "Tidak ada data siswa di bawah header. Unggah Daftar Peserta Didik "
+            "yang berisi siswa sekolah ini."
+        ),
+    )
 
 
 class UploadRefused(Exception):
@@ -360,9 +367,9 @@ def _check_entry(handle: BinaryIO, entry: zipfile.ZipInfo, kind: FileKind) -> No
     zipfile and the reader library trust the sizes in the directory; a bomb
     declares a small size and inflates far beyond it. Inflating up to the
     declared size plus one byte proves the size honest at a cost bounded by
-    the directory limits already checked. The start of each XML part is
-    searched for a DTD, which no spreadsheet writer emits and an entity bomb
-    needs, and worksheets are measured (see :class:`XlsxSheetExtent`).
+    the directory limits already checked. Each XML part is searched for a
+    DTD, which no spreadsheet writer emits and an entity bomb needs, and
+    worksheets are measured (see :class:`XlsxSheetExtent`).
     """
     name = entry.filename
     if kind == FileKind.XLSX and re.fullmatch(r"xl/worksheets/[^/]+\.xml", name):
@@ -372,11 +379,20 @@ def _check_entry(handle: BinaryIO, entry: zipfile.ZipInfo, kind: FileKind) -> No
     else:
         extent = None
 
+    xml = entry.filename.lower().endswith((".xml", ".rels"))
     first = True
+    tail = b""
     for chunk in _inflate(handle, entry):
         if first:
             _check_dtd(chunk[:4096], entry)
             first = False
+        if xml:
+            # XML allows comments before the DTD, so a DTD may stand behind
+            # any amount of padding; the whole part is searched, with the
+            # end of the previous chunk for a declaration cut in two.
+            if _DTD_MARKUP.search(chunk) or _DTD_MARKUP.search(tail + chunk[:16]):
+                raise UploadRefused(RefusalCode.UNSAFE_XML)
+            tail = (tail + chunk[-16:])[-16:]
         if extent is not None:
             extent.feed(chunk)
     if extent is not None:
@@ -560,6 +576,10 @@ class OdsSheetExtent(_Extent):
     def _repeat(self, attributes: bytes) -> int:
         match = self.REPEAT.search(attributes)
         return int(match.group(1)) if match else 1
+
+
+# Markup that only a DTD contains; XML spells it in capitals.
+_DTD_MARKUP = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 
 
 def _check_dtd(start: bytes, entry: zipfile.ZipInfo) -> None:

@@ -13,6 +13,7 @@ never logged; their ``repr`` leaves the value out for that reason.
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,7 +26,13 @@ from django.utils.translation import gettext_lazy as _
 
 from students.dapodik.columns import COLUMNS_BY_KEY, USED_KEYS, compact
 from students.dapodik.reader import ColumnMap, HeaderInfo, Table, Value, open_table
-from students.dapodik.safety import FileKind, ZipLimits, inspect_upload
+from students.dapodik.safety import (
+    FileKind,
+    RefusalCode,
+    UploadRefused,
+    ZipLimits,
+    inspect_upload,
+)
 from students.identifiers import (
     Gender,
     Problem,
@@ -228,8 +235,8 @@ def read_students(
     The single code path of the web upload, the management command and the
     benchmark. ``max_bytes`` defaults to the ``UPLOAD_MAX_BYTES`` setting.
     Raises :class:`~students.dapodik.safety.UploadRefused` when the file
-    cannot be read as a whole; otherwise returns the valid rows and every
-    issue.
+    cannot be read as a whole or holds no pupil row; otherwise returns the
+    valid rows and every issue.
     """
     started = time.perf_counter()
     if max_bytes is None:
@@ -264,6 +271,11 @@ def read_students(
         else:
             counts.valid += 1
             rows.append(student)
+
+    if counts.rows_read == 0:
+        # Storing an empty list would mark every pupil of the school as no
+        # longer listed.
+        raise UploadRefused(RefusalCode.NO_ROWS)
 
     seconds = time.perf_counter() - started
     logger.info(
@@ -571,13 +583,18 @@ def _odd_name_characters(name: str) -> str:
     """The characters of ``name`` that do not belong in a person's name.
 
     Letters of any script, spaces and the marks of names such as M. RIZKY or
-    NUR'AINI belong; digits, brackets, "<", "=" and the like do not. A name
-    must start with a letter: spreadsheet programs take a cell starting with
-    "=", "+", "-" or "@" for a formula.
+    NUR'AINI belong; digits, brackets, "<", "=" and the like do not. So do
+    combining accents after the first letter: Unicode's own normal form
+    splits some letters into a letter and an accent. A name must start with
+    a letter: spreadsheet programs take a cell starting with "=", "+", "-"
+    or "@" for a formula.
     """
     odd: list[str] = []
     for position, ch in enumerate(name):
-        allowed = ch.isalpha() or (position > 0 and ch in _NAME_MARKS)
+        allowed = ch.isalpha() or (
+            position > 0
+            and (ch in _NAME_MARKS or unicodedata.category(ch).startswith("M"))
+        )
         if not allowed and ch not in odd:
             odd.append(ch)
     return " ".join(odd)

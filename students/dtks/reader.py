@@ -415,6 +415,12 @@ class RegisterReader:
             if len(rows) >= chunk_size or len(problems) >= chunk_size:
                 yield Chunk(rows, problems, read, self._progress())
                 rows, problems = [], []
+        if not read:
+            # An empty snapshot would become the latest and unmatch every
+            # student of the district.
+            raise RegisterFormatError(
+                _("Register tidak berisi satu baris data pun di bawah judul kolom.")
+            )
         yield Chunk(rows, problems, read, 1.0)
 
     def _person(
@@ -745,7 +751,7 @@ def _open_csv(stream: IO[bytes]) -> RegisterReader:
     text = io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline="")
     lines = sample.decode(encoding, errors="replace").splitlines()
     delimiter = sniff_delimiter(lines[:HEADER_SEARCH_ROWS])
-    rows = csv.reader(text, delimiter=delimiter)
+    rows = _csv_rows(csv.reader(text, delimiter=delimiter))
     header, header_row = _find_header(rows)
 
     size = os.fstat(stream.fileno()).st_size if _has_fileno(stream) else 0
@@ -760,6 +766,19 @@ def _open_csv(stream: IO[bytes]) -> RegisterReader:
     )
 
 
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[list[Any]]:
+    # The csv module's own message is English and technical.
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise RegisterFormatError(
+            _(
+                "Berkas CSV rusak dan tidak dapat dibaca: ada isian yang terlalu "
+                "panjang atau tanda kutip yang tidak ditutup."
+            )
+        ) from error
+
+
 def _has_fileno(stream: IO[bytes]) -> bool:
     try:
         stream.fileno()
@@ -771,18 +790,23 @@ def _has_fileno(stream: IO[bytes]) -> bool:
 def _open_xlsx(stream: IO[bytes]) -> RegisterReader:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    # calamine's own messages are English and technical.
+    unreadable = _("Berkas XLSX rusak dan tidak dapat dibaca.")
     try:
         workbook = CalamineWorkbook.from_filelike(stream)
     except CalamineError as error:
-        raise RegisterFormatError(
-            _("Berkas XLSX tidak dapat dibaca: %(error)s") % {"error": error}
-        ) from error
+        raise RegisterFormatError(unreadable) from error
 
     # The register is the first sheet whose header names the columns.
     failure: RegisterFormatError | None = None
     for index in range(len(workbook.sheet_names)):
-        sheet = workbook.get_sheet_by_index(index)
-        rows = iter(sheet.iter_rows())
+        try:
+            sheet = workbook.get_sheet_by_index(index)
+        except CalamineError as error:
+            failure = failure or RegisterFormatError(unreadable)
+            failure.__cause__ = failure.__cause__ or error
+            continue
+        rows = _calamine_rows(iter(sheet.iter_rows()), unreadable)
         try:
             header, header_row = _find_header(rows)
         except RegisterFormatError as error:
@@ -800,6 +824,15 @@ def _open_xlsx(stream: IO[bytes]) -> RegisterReader:
 
         return RegisterReader(counter, header, header_row, progress, close, "xlsx")
     raise failure or RegisterFormatError(_("Berkas XLSX tidak memuat lembar kerja"))
+
+
+def _calamine_rows(rows: Iterator[list[Any]], unreadable: str) -> Iterator[list[Any]]:
+    from python_calamine import CalamineError
+
+    try:
+        yield from rows
+    except CalamineError as error:
+        raise RegisterFormatError(unreadable) from error
 
 
 class _Counter:
