@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from balangan_pintar.models import Jenjang, Period
+from balangan_pintar.widgets import LongSelect
 from students.models import Kecamatan, School
 
 from .models import Outcome, PeriodRules, Reason, SchoolQuota
@@ -51,6 +52,7 @@ class QueueFilterForm(forms.Form):
     )
     sekolah = forms.ModelChoiceField(
         School.objects.all(),
+        widget=LongSelect,
         required=False,
         empty_label=_("Semua sekolah"),
         label=_("Sekolah"),
@@ -138,6 +140,7 @@ class ReviewFilterForm(forms.Form):
     )
     sekolah = forms.ModelChoiceField(
         School.objects.all(),
+        widget=LongSelect,
         required=False,
         empty_label=_("Semua sekolah"),
         label=_("Sekolah"),
@@ -204,6 +207,7 @@ class RecipientsForm(forms.Form):
     )
     sekolah = forms.ModelChoiceField(
         School.objects.all(),
+        widget=LongSelect,
         required=False,
         empty_label=_("Semua sekolah"),
         label=_("Sekolah"),

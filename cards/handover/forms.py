@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from balangan_pintar.widgets import LongSelect
 from students.models import School
 
 from ..models import CardState
@@ -143,7 +144,7 @@ class ListFilterForm(forms.Form):
         School.objects.all(),
         required=False,
         label=_("Sekolah"),
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=LongSelect(attrs={"class": "form-select form-select-sm"}),
     )
     keadaan = forms.ChoiceField(
         label=_("Keadaan kartu"),

@@ -396,7 +396,20 @@ def build_dashboard(
     measure: Measure,
     now: datetime,
 ) -> Dashboard:
-    """Everything the dashboard page shows, in a fixed number of queries."""
+    """Everything the dashboard page shows, in a fixed number of queries;
+    kept for the rest of the minute while no candidate moves, since the
+    waiting times it shows count in minutes."""
+    minute = now.replace(second=0, microsecond=0)
+    return memo.remember(
+        "dashboard",
+        (period.pk, first_day, last_day, measure.value, minute),
+        lambda: _build_dashboard(period, first_day, last_day, measure, now),
+    )
+
+
+def _build_dashboard(
+    period: Period, first_day: date, last_day: date, measure: Measure, now: datetime
+) -> Dashboard:
     started = time.monotonic()
     sop = SOP.objects.in_force()
     steps = list(sop.steps.all())

@@ -3,7 +3,7 @@ keeps the step times until the next move and the progress report until the
 worker makes it again."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from balangan_pintar.models import Period
-from reports.services.dashboard import Measure, step_times
+from reports.services.dashboard import Dashboard, Measure, build_dashboard, step_times
 from reports.services.progress import Stage, build_progress, refresh_progress
 from reports.synthetic import make_rows
 from reports.tasks import refresh_progress_report
@@ -160,3 +160,25 @@ def test_step_times_are_kept_per_range_and_measure(
     assert working[1].median == 600
     assert elsewhere == {}
     assert StageEvent.objects.filter(step=1).count() == 1
+
+
+@pytest.mark.usefixtures("cached")
+def test_the_dashboard_is_kept_for_the_minute_until_a_move(
+    school_a: School, period: Period
+) -> None:
+    candidate = candidate_with_history(
+        school_a, period, wita(2026, 8, 10, 8), [(Status.DRAFT, wita(2026, 8, 10, 9))]
+    )
+    day = wita(2026, 8, 10).date()
+
+    def dashboard(now: datetime) -> Dashboard:
+        return build_dashboard(period, day, day, measure=Measure.ELAPSED, now=now)
+
+    first = dashboard(wita(2026, 8, 11, 9, 0))
+    later = wita(2026, 8, 11, 9, 0) + timedelta(seconds=30)
+    assert dashboard(later).now == first.now
+    assert dashboard(wita(2026, 8, 11, 9, 1)).now != first.now
+
+    move_candidate(candidate, Status.SUBMITTED, actor=None, at=wita(2026, 8, 11, 9))
+    after = dashboard(wita(2026, 8, 11, 9, 1))
+    assert after.rows[2].waiting.count == 1
