@@ -28,14 +28,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image
-from weasyprint import HTML
 
 from balangan_pintar.audit import record
 from balangan_pintar.models import SOP, Period
+from balangan_pintar.pdf import render_pdf
 from students.models import School
 
 from ..models import Card, CardQuerySet, CardState
-from ..rendering.fetcher import CardAssetFetcher
 from .models import Handover, HandoverOutcome, HandoverRegister, Receiver
 
 logger = logging.getLogger(__name__)
@@ -152,8 +151,7 @@ def render_register_pdf(register: HandoverRegister) -> bytes:
         html = render_to_string(
             "cards/handover/register_pdf.html", _register_context(register)
         )
-        document = HTML(string=html, url_fetcher=CardAssetFetcher())
-        pdf = bytes(document.write_pdf())
+        pdf = render_pdf(html)
     logger.info(
         "rendered register %s in %.2f s",
         register.pk,

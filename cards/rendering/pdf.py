@@ -25,9 +25,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
-from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
+
+from balangan_pintar.pdf import render_pdf
 
 from .data import CardData, CardIssuer, Layout
 from .faces import CardFace, card_face, qr_png
@@ -169,11 +170,10 @@ def html_to_pdf(
     There is deliberately no base URL: a relative reference that slipped into
     the HTML resolves to nothing instead of to a file next to the process.
     """
-    fetcher = fetcher or CardAssetFetcher()
-    font_config = font_config or FontConfiguration()
     try:
-        document = HTML(string=html, base_url=None, url_fetcher=fetcher)
-        return document.write_pdf(font_config=font_config)
+        return render_pdf(
+            html, fetcher=fetcher or CardAssetFetcher(), font_config=font_config
+        )
     except FatalURLFetchingError as error:
         # WeasyPrint's fatal error is a BaseException, which a Celery worker
         # would treat like a shutdown; turn it into an ordinary failure.

@@ -21,10 +21,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from balangan_pintar.models import AuditEntry
+from balangan_pintar.pdf import render_pdf
 from bank_exchange.formats.cells import safe_text
 from students.models import Student
 
-from ..pdf import render_pdf
 from .audit_trail import Concerning, action_label, details_text, object_type_label
 from .exports import HEADER_FILL, HEADER_FONT, LETTERHEAD
 

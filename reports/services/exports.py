@@ -15,7 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..pdf import render_pdf
+from balangan_pintar.pdf import render_pdf
+
 from .progress import Group, ProgressReport, Stage, report_charts
 
 logger = logging.getLogger(__name__)

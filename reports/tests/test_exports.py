@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from weasyprint.urls import FatalURLFetchingError
 
 from balangan_pintar.models import Period
+from balangan_pintar.pdf import RefusedURL, StaticAssetFetcher, render_pdf
 from conftest import PASSWORD
-from reports.pdf import BASE_URL, RefusedURL, StaticFilesFetcher, render_pdf
 from reports.services.exports import progress_pdf, progress_workbook
 from reports.services.progress import build_progress
 from students.models import School, Status
@@ -102,7 +102,7 @@ def test_downloads_for_the_kepala_dinas(client: Client, kepala: User) -> None:
 
 
 def test_fetcher_serves_static_files(db: None) -> None:
-    response = StaticFilesFetcher().fetch(BASE_URL + "static/img/emblem.svg")
+    response = StaticAssetFetcher().fetch("static:img/emblem.svg")
 
     assert response.content_type == "image/svg+xml"
     assert b"<svg" in response.read()
@@ -115,16 +115,18 @@ def test_fetcher_serves_static_files(db: None) -> None:
         "http://127.0.0.1:8000/admin/",
         "https://example.com/static/img/emblem.svg",
         "data:text/css,body{}",
-        BASE_URL + "static/../settings.py",
-        BASE_URL + "static/%2e%2e/balangan_pintar/settings.py",
-        BASE_URL + "media/upload.xlsx",
-        BASE_URL + "static/reports/missing.css",
-        BASE_URL + "static/js/app.js",
+        "img/emblem.svg",
+        "static:../settings.py",
+        "static:/etc/passwd",
+        "static:img\\..\\..\\conftest.py",
+        "static:reports/missing.css",
+        "static:js/app.js",
+        "static:verification/../../conftest.py",
     ],
 )
 def test_fetcher_refuses_everything_else(url: str) -> None:
     with pytest.raises(RefusedURL):
-        StaticFilesFetcher().fetch(url)
+        StaticAssetFetcher().fetch(url)
 
 
 def test_rendering_stops_at_a_refused_url() -> None:

@@ -12,11 +12,9 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, QuerySet
@@ -27,11 +25,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError
 
 from balangan_pintar.jobs import JobFailed, Progress, create_job, enqueue
 from balangan_pintar.models import Jenjang, Job, Period
+from balangan_pintar.pdf import render_pdf
 from students.models import Candidate, Kecamatan, School
 
 from ..models import LampiranExport
@@ -225,46 +223,6 @@ class LampiranError(Exception):
     """The PDF could not be rendered."""
 
 
-class StaticOnlyFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that serves the project's own stylesheets and
-    fonts, named ``static:<path>``, and refuses every other URL (file:,
-    http:, data: ...), so that nothing in a record can make the renderer
-    read a file or reach the network."""
-
-    SCHEME = "static:"
-    TYPES = {
-        ".css": "text/css",
-        ".ttf": "font/ttf",
-        ".otf": "font/otf",
-        ".woff2": "font/woff2",
-    }
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=(), fail_on_errors=True)
-
-    def fetch(
-        self, url: str, headers: dict[str, str] | None = None
-    ) -> URLFetcherResponse:
-        name = url.removeprefix(self.SCHEME)
-        suffix = PurePosixPath(name).suffix.lower()
-        parts = PurePosixPath(name).parts
-        if (
-            not url.startswith(self.SCHEME)
-            or suffix not in self.TYPES
-            or not parts
-            or ".." in parts
-            or name.startswith("/")
-        ):
-            logger.warning("refused a URL while rendering the Lampiran SK")
-            raise FatalURLFetchingError("refused URL")
-        path = finders.find(name)
-        if not isinstance(path, str):
-            raise FatalURLFetchingError("no such static file")
-        with open(path, "rb") as file:
-            body = file.read()
-        return URLFetcherResponse(url, body, {"Content-Type": self.TYPES[suffix]})
-
-
 def to_pdf(lampiran: Lampiran) -> bytes:
     started = time.monotonic()
     with translation.override(settings.LANGUAGE_CODE):
@@ -277,11 +235,8 @@ def to_pdf(lampiran: Lampiran) -> bytes:
                 "printed_at": timezone.localtime(),
             },
         )
-    # No base URL: a relative reference resolves to nothing rather than to a
-    # file beside the process.
-    document = HTML(string=html, base_url=None, url_fetcher=StaticOnlyFetcher())
     try:
-        pdf = document.write_pdf()
+        pdf = render_pdf(html)
     except FatalURLFetchingError as error:
         # WeasyPrint's fatal error is a BaseException; make it an ordinary
         # failure of this request.
