@@ -211,7 +211,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Makassar"
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, Django writes every number in a template with dots, ids
+# in form fields and years included ("2.026"), and a form posting back the
+# id of row 1.234 fails. Counts and amounts are grouped where they are shown
+# (intcomma, rupiah), Indonesian style.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

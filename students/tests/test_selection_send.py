@@ -299,3 +299,20 @@ def test_ids_above_a_thousand_are_written_without_separators(
     assert 'name="students" value="12345"' in page
     assert response.status_code == 302
     assert Candidate.objects.get().student == student
+
+
+def test_large_ids_and_years_are_written_as_plain_digits(
+    client: Client, operator_a: User, period: Period, school_a: School
+) -> None:
+    # Ids pass 1,000 in the first week; grouped as "12.345" they would come
+    # back from the form as something else.
+    student = make_student(school_a, "0123456799", pk=12345, nik="")
+
+    page = login(client, operator_a).get(URL).content.decode()
+
+    assert f'name="students" value="{student.pk}"' in page
+    assert "12.345" not in page
+    assert "2026" in page and "2.026" not in page
+    response = client.post(URL, choose(student))
+    assert response.status_code == 302
+    assert Candidate.objects.filter(student=student, status=Status.SUBMITTED).exists()
