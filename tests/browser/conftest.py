@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.db import connection
+from django.db import connection, connections
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser
 
@@ -56,15 +56,22 @@ def journey_requirements() -> None:
         )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser(journey_requirements: None) -> Iterator[Browser]:
-    """Headless Chromium for the module's tests.
+    """Headless Chromium for one test.
 
     Playwright's synchronous API keeps an asyncio loop running in this
     thread while it is started, and Django refuses database work in a
-    thread with a running loop. The test's own queries and the database
-    teardown happen in between Playwright's calls, never inside them, so
-    the check is lifted while Playwright runs and put back after.
+    thread with a running loop. The test's own queries happen in between
+    Playwright's calls, never inside them, so the check is lifted while
+    Playwright runs and put back after.
+
+    Per test, not per module: while the loop runs, Django's per-context
+    connection handler hands out a fresh connection object, and the
+    database teardown after the test must see the one that carries the
+    serialized rollback (else its flush re-creates content types and every
+    later test that restores the database fails on them). A fixture of
+    the test ends before that teardown.
     """
     from playwright.sync_api import sync_playwright
 
@@ -79,6 +86,10 @@ def browser(journey_requirements: None) -> Iterator[Browser]:
                 yield chromium
             finally:
                 chromium.close()
+                # The connections the test opened while the loop ran belong
+                # to the loop's context: closed here, or they outlive it and
+                # keep the test database from being dropped.
+                connections.close_all()
     finally:
         if saved is None:
             del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
