@@ -78,6 +78,7 @@ def make_candidates(rows: int) -> Any:
     StageEvent.objects.bulk_create(
         StageEvent(
             candidate=c,
+            period=period,
             step=3,
             from_status=Status.SUBMITTED,
             to_status=Status.APPROVED,

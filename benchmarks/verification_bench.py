@@ -185,6 +185,7 @@ def build(count: int, approved: int) -> bool:
             StageEvent.objects.bulk_create(
                 StageEvent(
                     candidate=candidate,
+                    period=period,
                     step=2,
                     from_status=Status.DRAFT,
                     to_status=Status.SUBMITTED,

@@ -48,7 +48,7 @@ def candidate_with_history(
         status_changed_at=listed_at,
     )
     StageEvent.objects.create(
-        candidate=candidate, to_status=Status.LISTED, at=listed_at
+        candidate=candidate, period=period, to_status=Status.LISTED, at=listed_at
     )
     for status, at in moves:
         candidate = move_candidate(candidate, status, actor=None, at=at)

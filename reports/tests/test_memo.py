@@ -14,7 +14,7 @@ from django.utils import translation
 from balangan_pintar.models import Period
 from reports.services.dashboard import Dashboard, Measure, build_dashboard, step_times
 from reports.services.progress import Stage, build_progress, refresh_progress
-from reports.synthetic import make_rows
+from reports.synthetic import EVENT_FIELDS, make_rows
 from reports.tasks import refresh_progress_report
 from students.models import School, StageEvent, Status
 from students.services.pipeline import move_candidate
@@ -49,12 +49,13 @@ def test_generated_events_keep_when_their_step_began(period: Period) -> None:
     _, _, events = make_rows(
         random.Random(3), [1], period, 50, now - timedelta(days=60), now
     )
-    by_candidate: dict[int, list[tuple[Any, ...]]] = {}
+    by_candidate: dict[int, list[dict[str, Any]]] = {}
     for row in events:
-        by_candidate.setdefault(row[0], []).append(row)
+        event = dict(zip(EVENT_FIELDS, row, strict=True))
+        by_candidate.setdefault(event["candidate_id"], []).append(event)
     for rows in by_candidate.values():
-        assert rows[0][5] is None
-        assert [row[5] for row in rows[1:]] == [row[4] for row in rows[:-1]]
+        assert rows[0]["ready_at"] is None
+        assert [e["ready_at"] for e in rows[1:]] == [e["at"] for e in rows[:-1]]
 
 
 @pytest.fixture

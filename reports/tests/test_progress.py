@@ -2,9 +2,13 @@
 amounts, the weekly trend, and who may read it."""
 
 from datetime import date, datetime
+from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
@@ -16,12 +20,17 @@ from reports.services.progress import (
     Stage,
     build_progress,
     dtks_matched_by_school,
-    statuses_implying,
-    statuses_maybe_past,
 )
 from students.dtks.choices import Decision, Method
 from students.dtks.models import Match, Person, Snapshot
-from students.models import School, Status, Student
+from students.models import (
+    STATUS_BITS,
+    Candidate,
+    School,
+    StageEvent,
+    Status,
+    Student,
+)
 
 from .factories import candidate_with_history, wita
 
@@ -91,22 +100,45 @@ def report_for(period: Period) -> ProgressReport:
     return build_progress(period, now=wita(2026, 8, 24, 10))
 
 
-def test_statuses_that_imply_a_stage_follow_the_transitions() -> None:
-    assert statuses_implying(Status.APPROVED) == {
-        Status.APPROVED,
-        Status.SENT_TO_BANK,
-        Status.BANK_REJECTED,
-        Status.ACCOUNT_OPENED,
-        Status.CARD_PRINTED,
-        Status.DELIVERED,
-        Status.UNDELIVERED,
-    }
-    assert statuses_maybe_past(Status.SUBMITTED) == {Status.DRAFT, Status.WITHDRAWN}
-    assert statuses_maybe_past(Status.APPROVED) == {Status.REJECTED}
-    assert statuses_maybe_past(Status.SENT_TO_BANK) == {
-        Status.APPROVED,
-        Status.REJECTED,
-    }
+def test_every_status_has_a_bit_of_its_own() -> None:
+    assert set(STATUS_BITS) == set(Status.values)
+    bits = list(STATUS_BITS.values())
+    assert all(bit > 0 and bit & (bit - 1) == 0 for bit in bits)
+    assert len(set(bits)) == len(bits)
+
+
+@pytest.mark.usefixtures("pupils")
+def test_moves_keep_every_status_held(period: Period) -> None:
+    returned = Candidate.objects.get(
+        status=Status.WITHDRAWN, reached__lt=STATUS_BITS[Status.APPROVED]
+    )
+    assert returned.reached == sum(
+        STATUS_BITS[status]
+        for status in (
+            Status.LISTED,
+            Status.DRAFT,
+            Status.SUBMITTED,
+            Status.RETURNED,
+            Status.WITHDRAWN,
+        )
+    )
+
+
+@pytest.mark.usefixtures("pupils")
+def test_migration_fills_in_what_the_moves_keep(period: Period) -> None:
+    migration = import_module("students.migrations.0006_reached_and_event_period")
+    kept = dict(Candidate.objects.values_list("pk", "reached"))
+    Candidate.objects.update(reached=STATUS_BITS[Status.LISTED])
+
+    migration.fill_in(
+        apps,
+        SimpleNamespace(
+            connection=connection, execute=lambda sql: connection.cursor().execute(sql)
+        ),
+    )
+
+    assert dict(Candidate.objects.values_list("pk", "reached")) == kept
+    assert set(StageEvent.objects.values_list("period", flat=True)) == {period.pk}
 
 
 @pytest.mark.usefixtures("pupils")

@@ -1,5 +1,6 @@
 from .candidates import (
     FINAL_STATUSES,
+    STATUS_BITS,
     TRANSITIONS,
     WAITING_AT_STEP,
     Candidate,
@@ -13,6 +14,7 @@ from .uploads import Upload
 
 __all__ = [
     "FINAL_STATUSES",
+    "STATUS_BITS",
     "TRANSITIONS",
     "WAITING_AT_STEP",
     "Candidate",

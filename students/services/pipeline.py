@@ -10,12 +10,21 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balangan_pintar.models import Period
 
-from ..models import TRANSITIONS, Candidate, StageEvent, Status, Student, Submission
+from ..models import (
+    STATUS_BITS,
+    TRANSITIONS,
+    Candidate,
+    StageEvent,
+    Status,
+    Student,
+    Submission,
+)
 from ..signals import candidates_moved
 
 logger = logging.getLogger(__name__)
@@ -69,6 +78,7 @@ def move_candidate(
 
         StageEvent.objects.create(
             candidate=locked,
+            period_id=locked.period_id,
             step=TRANSITIONS[(locked.status, to)],
             from_status=locked.status,
             to_status=to,
@@ -79,7 +89,8 @@ def move_candidate(
         )
         locked.status = to
         locked.status_changed_at = at
-        locked.save(update_fields=["status", "status_changed_at"])
+        locked.reached |= STATUS_BITS[to]
+        locked.save(update_fields=["status", "status_changed_at", "reached"])
         candidates_moved.send(Candidate, period_ids={locked.period_id})
     return locked
 
@@ -116,6 +127,7 @@ def move_candidates(
         StageEvent.objects.bulk_create(
             StageEvent(
                 candidate=candidate,
+                period_id=candidate.period_id,
                 step=TRANSITIONS[(candidate.status, to)],
                 from_status=candidate.status,
                 to_status=to,
@@ -127,7 +139,10 @@ def move_candidates(
             for candidate in rows
         )
         Candidate.objects.filter(pk__in=ids).update(
-            status=to, status_changed_at=at, **(extra_fields or {})
+            status=to,
+            status_changed_at=at,
+            reached=F("reached").bitor(STATUS_BITS[to]),
+            **(extra_fields or {}),
         )
         candidates_moved.send(Candidate, period_ids={c.period_id for c in rows})
     return len(rows)
@@ -155,6 +170,7 @@ def propose_student(
         if created:
             StageEvent.objects.create(
                 candidate=candidate,
+                period=period,
                 to_status=Status.LISTED,
                 actor=actor,
                 at=student.listed_at,

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 
 from balangan_pintar.models import Period
-from reports.synthetic import generate, next_pk
+from reports.synthetic import generate, next_pk, settle
 from students.models import Candidate, StageEvent, Status, Submission
 
 
@@ -64,10 +64,7 @@ class Command(BaseCommand):
             submissions = group_into_submissions(
                 period, first_new, options["per_submission"]
             )
-        if connection.vendor == "postgresql":
-            # Fresh statistics, or the planner guesses a few hundred rows.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        settle()
         self.stdout.write(
             f"Added {made.schools} schools, {made.students} students, "
             f"{made.candidates} candidates in {submissions} submissions, "

@@ -4,10 +4,9 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
 from balangan_pintar.models import Period
-from reports.synthetic import generate
+from reports.synthetic import generate, settle
 from students.models import Candidate
 
 
@@ -44,10 +43,7 @@ class Command(BaseCommand):
             weeks=options["weeks"],
             seed=options["seed"],
         )
-        if connection.vendor == "postgresql":
-            # Fresh statistics, or the planner guesses a few hundred rows.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        settle()
 
         self.stdout.write(
             f"{made.schools} schools, {made.students} students, "
