@@ -15,6 +15,7 @@ import struct
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from students.dapodik.safety import XLSB_MAIN, XLSM_MAIN, RefusalCode
@@ -234,8 +235,11 @@ def make_executable(path: Path) -> None:
     path.write_bytes(stub + b"This program cannot be run in DOS mode.")
 
 
-def make_far_cell_workbook(path: Path, *, row: int = 1_000_000) -> None:
-    """An .xlsx with a header and one cell a million rows further down."""
+def make_far_cell_workbook(
+    path: Path, *, row: int = 1_000_000, column: str = "BN"
+) -> None:
+    """An .xlsx with a header and one cell far down, by default a million
+    rows."""
     rows: list[list[object]] = [HEADER, ROW]
     write_xlsx(path, [Sheet("Daftar Peserta Didik", rows)])
     sheet = (
@@ -243,7 +247,7 @@ def make_far_cell_workbook(path: Path, *, row: int = 1_000_000) -> None:
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Nama</t></is></c>'
         '<c r="B1" t="inlineStr"><is><t>NISN</t></is></c></row>'
-        f'<row r="{row}"><c r="BN{row}"><v>1</v></c></row>'
+        f'<row r="{row}"><c r="{column}{row}"><v>1</v></c></row>'
         "</sheetData></worksheet>"
     )
     _replace_part(path, "xl/worksheets/sheet1.xml", sheet.encode())
@@ -725,6 +729,18 @@ CORPUS: tuple[HostileFile, ...] = (
         "cell-a-million-rows-down",
         "jauh.xlsx",
         make_far_cell_workbook,
+        RefusalCode.SHEET_TOO_LARGE,
+    ),
+    HostileFile(
+        "cell-far-down-and-right",
+        "jauh.xlsx",
+        partial(make_far_cell_workbook, row=99_999, column="DX"),
+        RefusalCode.SHEET_TOO_LARGE,
+    ),
+    HostileFile(
+        "ods-far-down-and-right",
+        "jauh.ods",
+        partial(make_wide_ods, rows=60_000),
         RefusalCode.SHEET_TOO_LARGE,
     ),
     HostileFile(

@@ -26,9 +26,14 @@ from django.utils.translation import gettext_lazy as _
 
 MEGABYTE = 1024 * 1024
 # A sheet with content beyond these is refused before the reader library
-# lays it out in memory; the Dapodik export has 66 columns.
+# lays it out in memory; the Dapodik export has 66 columns. A wide sheet
+# (content right of column AN) may only be MAX_WIDE_SHEET_ROWS deep, so that
+# the grid the reader builds stays near four million cells (about 130 MB)
+# however the far cells are placed: AN × 99,999 or DX × 32,767.
 MAX_SHEET_ROWS = 99_999
 MAX_SHEET_COLUMNS = 128
+NARROW_SHEET_COLUMNS = 40
+MAX_WIDE_SHEET_ROWS = 32_767
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 
@@ -155,9 +160,10 @@ class RefusalCode(models.TextChoices):
     SHEET_TOO_LARGE = (
         "sheet_too_large",
         _(
-            "Lembar kerja terlalu besar: ada isi di luar baris 99.999 atau di "
-            "kanan kolom DX. Hapus baris dan kolom di luar tabel, simpan, lalu "
-            "unggah ulang."
+            "Lembar kerja terlalu besar: ada isi di luar baris 99.999, di "
+            "kanan kolom DX, atau di luar baris 32.767 pada lembar yang berisi "
+            "sampai kanan kolom AN. Hapus baris dan kolom di luar tabel, "
+            "simpan, lalu unggah ulang."
         ),
     )
     NO_SHEET = "no_sheet", _("Berkas tidak memiliki lembar kerja yang dapat dibaca.")
@@ -452,8 +458,18 @@ class _Extent:
         """Called after the last chunk."""
 
 
+def _beyond_limits(widest: int, deepest: int) -> bool:
+    """True when a sheet whose content reaches column ``widest`` and row
+    ``deepest`` would cost the reader too much memory."""
+    return (
+        widest > MAX_SHEET_COLUMNS
+        or deepest > MAX_SHEET_ROWS
+        or (widest > NARROW_SHEET_COLUMNS and deepest > MAX_WIDE_SHEET_ROWS)
+    )
+
+
 class XlsxSheetExtent(_Extent):
-    """Refuses a worksheet with content beyond MAX_SHEET_ROWS or MAX_SHEET_COLUMNS.
+    """Refuses a worksheet with content beyond the sheet limits above.
 
     The reader library holds a sheet as a dense grid from its first to its
     last filled cell, so two cells far apart cost gigabytes while the file
@@ -462,18 +478,30 @@ class XlsxSheetExtent(_Extent):
     and any cell tag not written as ``<c r="...`` (Excel, LibreOffice and
     the Dapodik export always write that form). Such a tag is then checked
     on its own; a cell without a reference, which takes its place from its
-    neighbours and cannot be measured, is refused as unusual.
+    neighbours and cannot be measured, is refused as unusual. Two more
+    searches, each dropped once it has matched, note a cell right of AN and
+    a cell below row 32,767: a sheet with both is refused.
     """
 
     ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
     # A column after DX (128) or a row number of six digits or more.
     OUTSIDE = rb"(?:[A-Z]{3}|[E-Z][A-Z]|D[YZ]|[A-Z]{1,2}+[0-9]{6})"
     REFERENCE = re.compile(rb'\sr="([A-Z]*)([0-9]*)"')
+    # Columns AO (41) to DX (128); rows 32,768 to 99,999.
+    WIDE = rb"(?:A[O-Z]|[BC][A-Z]|D[A-X])[0-9]"
+    DEEP = (
+        rb"[A-Z]{1,3}(?:3276[89]|327[7-9][0-9]|32[89][0-9]{2}|3[3-9][0-9]{3}"
+        rb'|[4-9][0-9]{4})"'
+    )
 
     def __init__(self) -> None:
         self.tail = b""
         self.pattern: re.Pattern[bytes] | None = None
         self.tag: re.Pattern[bytes] | None = None
+        self.wide: re.Pattern[bytes] | None = None
+        self.deep: re.Pattern[bytes] | None = None
+        self.widest = 0
+        self.deepest = 0
 
     def feed(self, data: bytes) -> None:
         window = self.tail + data
@@ -489,12 +517,20 @@ class XlsxSheetExtent(_Extent):
                 cell + rb'(?: r="' + self.OUTSIDE + rb'|[\t\n\r>/]| (?!r="))'
             )
             self.tag = re.compile(cell + rb"[\s/>][^>]*>")
+            self.wide = re.compile(cell + rb' r="' + self.WIDE)
+            self.deep = re.compile(cell + rb' r="' + self.DEEP)
 
         found = self.pattern.search(window)
         if found is not None:
             if found.group(0).endswith(b'"'):
                 raise UploadRefused(RefusalCode.SHEET_TOO_LARGE)
             self._check_each_cell(window, found.start())
+        if self.wide is not None and self.wide.search(window):
+            self._reached(NARROW_SHEET_COLUMNS + 1, 0)
+            self.wide = None
+        if self.deep is not None and self.deep.search(window):
+            self._reached(0, MAX_WIDE_SHEET_ROWS + 1)
+            self.deep = None
         # A tag cut at the end of the chunk is searched again in the next.
         self.tail = window[-64:]
 
@@ -505,11 +541,13 @@ class XlsxSheetExtent(_Extent):
             if reference is None:
                 raise UploadRefused(RefusalCode.UNSUPPORTED)
             column, row = reference.groups()
-            if (
-                _column_number(column) > MAX_SHEET_COLUMNS
-                or int(row or 0) > MAX_SHEET_ROWS
-            ):
-                raise UploadRefused(RefusalCode.SHEET_TOO_LARGE)
+            self._reached(_column_number(column), int(row or 0))
+
+    def _reached(self, column: int, row: int) -> None:
+        self.widest = max(self.widest, column)
+        self.deepest = max(self.deepest, row)
+        if _beyond_limits(self.widest, self.deepest):
+            raise UploadRefused(RefusalCode.SHEET_TOO_LARGE)
 
 
 def _column_number(letters: bytes) -> int:
@@ -539,6 +577,8 @@ class OdsSheetExtent(_Extent):
         self.column = 0
         self.row_repeat = 1
         self.row_has_value = False
+        self.widest = 0
+        self.deepest = 0
 
     def feed(self, data: bytes) -> None:
         window = self.carry + data
@@ -552,12 +592,13 @@ class OdsSheetExtent(_Extent):
 
     def _tag(self, closing: bytes, name: bytes, attributes: bytes) -> None:
         if name == b"table":
-            self.row = 0
+            self.row = self.widest = self.deepest = 0
             return
         if name == b"table-row":
             if closing:
-                if self.row_has_value and self.row > MAX_SHEET_ROWS:
-                    raise UploadRefused(RefusalCode.SHEET_TOO_LARGE)
+                if self.row_has_value:
+                    self.deepest = self.row
+                    self._check()
                 return
             self.row += self._repeat(attributes)
             self.column = 0
@@ -570,8 +611,12 @@ class OdsSheetExtent(_Extent):
         has_value = b"office:value-type" in attributes or not attributes.endswith(b"/")
         if has_value:
             self.row_has_value = True
-            if self.column > MAX_SHEET_COLUMNS:
-                raise UploadRefused(RefusalCode.SHEET_TOO_LARGE)
+            self.widest = max(self.widest, self.column)
+            self._check()
+
+    def _check(self) -> None:
+        if _beyond_limits(self.widest, self.deepest):
+            raise UploadRefused(RefusalCode.SHEET_TOO_LARGE)
 
     def _repeat(self, attributes: bytes) -> int:
         match = self.REPEAT.search(attributes)

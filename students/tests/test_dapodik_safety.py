@@ -194,6 +194,48 @@ def test_a_sheet_with_a_cell_a_million_rows_down_is_refused(tmp_path: Path) -> N
     assert refusal(path).code == RefusalCode.SHEET_TOO_LARGE
 
 
+def inspected(path: Path) -> FileKind | RefusalCode:
+    try:
+        return inspect_upload(path, path.name, LIMIT)
+    except UploadRefused as refusal:
+        return refusal.code
+
+
+TOO_LARGE = RefusalCode.SHEET_TOO_LARGE
+
+
+@pytest.mark.parametrize(
+    ("column", "row", "outcome"),
+    [
+        ("DX", 32_767, FileKind.XLSX),
+        ("AN", 99_999, FileKind.XLSX),
+        ("DX", 32_768, TOO_LARGE),
+        ("AO", 99_999, TOO_LARGE),
+        ("DY", 2, TOO_LARGE),
+    ],
+)
+def test_a_wide_sheet_may_not_also_be_deep(
+    tmp_path: Path, column: str, row: int, outcome: FileKind | RefusalCode
+) -> None:
+    # The grid the reader would build stays near four million cells.
+    path = tmp_path / "jauh.xlsx"
+    hostile.make_far_cell_workbook(path, row=row, column=column)
+
+    assert inspected(path) == outcome
+
+
+@pytest.mark.parametrize(
+    ("rows", "outcome"), [(32_000, FileKind.ODS), (33_000, TOO_LARGE)]
+)
+def test_a_wide_ods_may_not_also_be_deep(
+    tmp_path: Path, rows: int, outcome: FileKind | RefusalCode
+) -> None:
+    path = tmp_path / "jauh.ods"
+    hostile.make_wide_ods(path, rows=rows)
+
+    assert inspected(path) == outcome
+
+
 def test_an_ods_with_a_million_repeated_empty_rows_before_a_value_is_refused(
     tmp_path: Path,
 ) -> None:

@@ -248,7 +248,7 @@ def dtks_expected(hostile: HostileFile) -> str:
     if hostile.id in DTKS_MESSAGES:
         return DTKS_MESSAGES[hostile.id]
     if hostile.refusal == RefusalCode.SHEET_TOO_LARGE:
-        return "lebih dari 99.999 baris"
+        return "terlalu besar (lebih dari 99.999"
     if hostile.refusal == RefusalCode.NOT_SPREADSHEET:
         return "bukan register DTKS/DTSEN"
     assert hostile.refusal is not None

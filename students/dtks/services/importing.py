@@ -239,8 +239,10 @@ def check_file(path: Path, original_name: str) -> None:
         if refusal.code == RefusalCode.SHEET_TOO_LARGE:
             raise RegisterRefused(
                 _(
-                    "Lembar kerja XLSX ini lebih dari 99.999 baris. Simpan "
-                    "register sebagai CSV lalu impor ulang."
+                    "Lembar kerja XLSX ini terlalu besar (lebih dari 99.999 "
+                    "baris, atau lebih dari 32.767 baris dengan isi sampai "
+                    "kanan kolom AN). Simpan register sebagai CSV lalu impor "
+                    "ulang."
                 )
             ) from refusal
         if refusal.code == RefusalCode.NOT_SPREADSHEET:
