@@ -24,7 +24,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
@@ -866,4 +866,29 @@ def test_the_admin_site_shows_entries_but_offers_no_change_or_delete(
         base, {"action": "delete_selected", "_selected_action": [entry.pk]}
     )
     assert bulk.status_code in (200, 302)
+    assert AuditEntry.objects.get(pk=entry.pk).action == "student.view"
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_change_or_delete_an_entry(
+    db: None, verifier: User
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's: set DATABASE_URL")
+    entry = record(verifier, "student.view")
+    entries = AuditEntry.objects.filter(pk=entry.pk)
+
+    for change in (
+        lambda: entries.update(action="student.export"),
+        lambda: entries.delete(),
+        lambda: connection.cursor().execute(
+            "DELETE FROM balangan_pintar_auditentry WHERE id = %s", [entry.pk]
+        ),
+    ):
+        with (
+            pytest.raises(DatabaseError, match="cannot be changed or deleted"),
+            transaction.atomic(),
+        ):
+            change()
+
     assert AuditEntry.objects.get(pk=entry.pk).action == "student.view"
