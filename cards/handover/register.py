@@ -13,9 +13,7 @@ written as an HTML tag prints as text and fetches nothing.
 """
 
 import hashlib
-import io
 import logging
-import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,11 +25,11 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from balangan_pintar.audit import record
 from balangan_pintar.models import SOP, Period
 from balangan_pintar.pdf import render_pdf
+from balangan_pintar.scans import ScanRefused, read_scan
 from students.models import School
 
 from ..models import Card, CardQuerySet, CardState
@@ -45,15 +43,6 @@ REGISTER_STATES = (
     CardState.UNDELIVERED,
     CardState.DELIVERED,
 )
-SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
-PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
-# A photo of an A4 page from a phone is about 12 million pixels; a scan at
-# 600 dpi about 35 million.
-MAX_PIXELS = 50_000_000
 
 
 class RegisterRefused(Exception):
@@ -166,9 +155,10 @@ def store_register_scan(
     """Keep the signed register's scan (PDF, JPEG or PNG, read from its
     content) under a name the server makes. A new scan replaces the link to
     the old one, whose file stays on disk for the record."""
-    data = _read(upload)
-    content_type = _sniff(data)
-    _check_content(data, content_type)
+    try:
+        data, content_type = read_scan(upload, max_bytes=settings.UPLOAD_MAX_BYTES)
+    except ScanRefused as refusal:
+        raise RegisterRefused(str(refusal)) from refusal
 
     previous = register.scan_sha256
     register.scan_content_type = content_type
@@ -211,54 +201,3 @@ def _received_words(handover: Handover) -> str:
     if handover.received_by == Receiver.STUDENT:
         return str(Receiver.STUDENT.label)
     return f"{Receiver(handover.received_by).label}: {handover.receiver_name}"
-
-
-def _read(upload: UploadedFile) -> bytes:
-    limit = settings.UPLOAD_MAX_BYTES
-    too_big = _("Berkas lebih dari %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
-    if upload.size is not None and upload.size > limit:
-        raise RegisterRefused(too_big)
-    data = b"".join(upload.chunks())
-    if len(data) > limit:
-        raise RegisterRefused(too_big)
-    if not data:
-        raise RegisterRefused(_("Berkas kosong."))
-    return data
-
-
-def _sniff(data: bytes) -> str:
-    """The type the content begins with; never the file's name or the
-    browser's word."""
-    for magic, content_type in SIGNATURES:
-        if data.startswith(magic):
-            return content_type
-    raise RegisterRefused(_("Hanya PDF, JPEG atau PNG yang diterima."))
-
-
-def _check_content(data: bytes, content_type: str) -> None:
-    """Refuse a file that only begins like an accepted type."""
-    if content_type == "application/pdf":
-        if b"%%EOF" not in data[-2048:]:
-            raise RegisterRefused(_("Berkas PDF tidak utuh."))
-        return
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format != PILLOW_FORMATS[content_type]:
-                    raise RegisterRefused(_("Isi berkas tidak sesuai jenisnya."))
-                if image.width * image.height > MAX_PIXELS:
-                    raise RegisterRefused(_("Gambar terlalu besar."))
-                image.verify()
-    except RegisterRefused:
-        raise
-    except (
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as error:
-        logger.warning("refused an unreadable scan: %s", type(error).__name__)
-        raise RegisterRefused(_("Gambar tidak dapat dibaca.")) from error
