@@ -136,9 +136,12 @@ def _check(
 def _content_of(upload: ReturnUpload) -> bytes:
     # A handle of its own from the storage: FieldFile.open() reopens the one
     # file object the field holds, which another thread reading the same
-    # upload would find closed under it.
-    with upload.file.storage.open(upload.file.name, "rb") as handle:
-        content = handle.read()
+    # upload would find closed under it. A row without a file name fails the
+    # hash check below like a changed file.
+    content = b""
+    if upload.file.name:
+        with upload.file.storage.open(upload.file.name, "rb") as handle:
+            content = handle.read()
     if sha256_of(content) != upload.sha256:
         logger.error("stored return file %s no longer matches its hash", upload.pk)
         raise BankExchangeRefused(_("Berkas balasan yang tersimpan telah berubah."))
